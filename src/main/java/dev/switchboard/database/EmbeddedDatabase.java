@@ -1,0 +1,112 @@
+package dev.switchboard.database;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The embedded default database: real PostgreSQL binaries (from Maven Central, via zonky) started on a data
+ * directory that survives restarts. Used only when the operator configured no datasource.
+ */
+public final class EmbeddedDatabase {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
+
+    static final String URL_PROPERTY = "quarkus.datasource.jdbc.url";
+    static final String URL_ENV = "QUARKUS_DATASOURCE_JDBC_URL";
+    static final String DIR_PROPERTY = "switchboard.embedded-db.dir";
+    static final String DIR_ENV = "SWITCHBOARD_EMBEDDED_DB_DIR";
+    static final String PORT_PROPERTY = "switchboard.embedded-db.port";
+    static final String PORT_ENV = "SWITCHBOARD_EMBEDDED_DB_PORT";
+    static final int DEFAULT_PORT = 54329;
+
+    private EmbeddedDatabase() {
+    }
+
+    static boolean datasourceConfigured(Map<String, String> env, Properties props) {
+        return notBlank(env.get(URL_ENV)) || notBlank(props.getProperty(URL_PROPERTY));
+    }
+
+    public static void startIfNoDatasourceConfigured(Map<String, String> env, Properties props) {
+        if (datasourceConfigured(env, props)) {
+            return;
+        }
+        Path dir = dataDirectory(env, props);
+        int port = port(env, props);
+        EmbeddedPostgres pg = start(dir, port);
+        props.setProperty(URL_PROPERTY, pg.getJdbcUrl("postgres", "postgres"));
+        props.setProperty("quarkus.datasource.username", "postgres");
+        props.setProperty("quarkus.datasource.password", "");
+        LOG.infof("No datasource configured: using the embedded PostgreSQL on port %d with data in %s "
+                + "(set QUARKUS_DATASOURCE_JDBC_URL to use your own server)", port, dir);
+    }
+
+    static Path dataDirectory(Map<String, String> env, Properties props) {
+        String configured = firstNonBlank(props.getProperty(DIR_PROPERTY), env.get(DIR_ENV));
+        if (configured != null) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        return Path.of(System.getProperty("user.home"), ".switchboard", "pg");
+    }
+
+    static int port(Map<String, String> env, Properties props) {
+        String configured = firstNonBlank(props.getProperty(PORT_PROPERTY), env.get(PORT_ENV));
+        if (configured == null) {
+            return DEFAULT_PORT;
+        }
+        try {
+            return Integer.parseInt(configured.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("switchboard.embedded-db.port must be a port number, got '" + configured + "'");
+        }
+    }
+
+    private static EmbeddedPostgres start(Path dir, int port) {
+        try {
+            Files.createDirectories(dir);
+            return builder(dir, port).start();
+        } catch (IOException first) {
+            // After a hard kill the data directory keeps a stale postmaster.pid and the first start fails; the
+            // second one succeeds because pg_ctl then sees no live process behind it.
+            Path pid = dir.resolve("postmaster.pid");
+            if (Files.exists(pid)) {
+                LOG.warnf("Embedded PostgreSQL did not start (%s); removing a stale %s and retrying once",
+                        first.getMessage(), pid);
+                try {
+                    Files.deleteIfExists(pid);
+                    return builder(dir, port).start();
+                } catch (IOException second) {
+                    first.addSuppressed(second);
+                }
+            }
+            throw new IllegalStateException("Could not start the embedded PostgreSQL in " + dir + " on port " + port
+                    + ": " + first.getMessage() + ". Set QUARKUS_DATASOURCE_JDBC_URL to use an existing server, "
+                    + "or SWITCHBOARD_EMBEDDED_DB_PORT / SWITCHBOARD_EMBEDDED_DB_DIR to change port or directory.",
+                    first);
+        }
+    }
+
+    private static EmbeddedPostgres.Builder builder(Path dir, int port) {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("max_connections", "100")
+                .setServerConfig("timezone", "UTC");
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+
+    private static String firstNonBlank(String a, String b) {
+        return notBlank(a) ? a : notBlank(b) ? b : null;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.switchboard.testing;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one test profile of the suite, so Quarkus boots once: the real PostgreSQL of {@link PostgresTestResource}
+ * and an operator catalog file over the shipped one (the way an operator adds entries), with one fake
+ * "test-lab" provider whose endpoints tests use for stats without touching the shipped models' numbers.
+ */
+public class SwitchboardTestProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("switchboard.catalog.files", TestCatalog.operatorFile().toString(),
+                "switchboard.provider.anthropic.api-key", "sk-ant-test-not-a-real-key");
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(PostgresTestResource.class));
+    }
+}
