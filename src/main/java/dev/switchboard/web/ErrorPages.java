@@ -1,0 +1,87 @@
+package dev.switchboard.web;
+
+import io.quarkus.logging.Log;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Errors as a person or a program can use them: a friendly page in the portal, an error object under {@code /api}.
+ * Never a stack trace: unexpected errors are logged with an id that the page shows.
+ */
+public class ErrorPages {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance notFound(String what, String query);
+
+        static native TemplateInstance error(int status, String title, String message, String incident);
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e, UriInfo uri) {
+        if (isApi(uri)) {
+            return json(404, "not_found", e instanceof ModelPage.ModelNotFoundException m
+                    ? "Unknown model '" + m.slug() + "'. GET /api/v1/models lists the models."
+                    : "Nothing here: " + uri.getPath());
+        }
+        String what;
+        String query;
+        if (e instanceof ModelPage.ModelNotFoundException m) {
+            what = "There is no model named " + m.slug() + ".";
+            query = m.slug().substring(m.slug().indexOf('/') + 1).replace('-', ' ');
+        } else {
+            what = "There is no page at " + uri.getPath() + ".";
+            query = "";
+        }
+        return Response.status(404).type(MediaType.TEXT_HTML_TYPE).entity(Templates.notFound(what, query)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e, uri);
+        }
+        String message = status == 405 ? "This address does not accept that method."
+                : status == 415 ? "This address does not accept that content type."
+                : status == 406 ? "This address cannot answer in the format asked for."
+                : "The request could not be handled (" + status + ").";
+        if (isApi(uri)) {
+            return json(status, "invalid_request", message);
+        }
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE)
+                .entity(Templates.error(status, "That did not work", message, null)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        String incident = UUID.randomUUID().toString().substring(0, 8);
+        Log.errorf(e, "Unexpected error %s on %s", incident, uri.getPath());
+        if (isApi(uri)) {
+            return json(500, "server_error", "Something went wrong on our side (incident " + incident + ").");
+        }
+        return Response.status(500).type(MediaType.TEXT_HTML_TYPE)
+                .entity(Templates.error(500, "Something went wrong",
+                        "Something went wrong on our side. It has been logged; please try again.", incident))
+                .build();
+    }
+
+    private static boolean isApi(UriInfo uri) {
+        String path = uri.getPath();
+        return path.startsWith("/api/") || path.startsWith("/v1/");
+    }
+
+    private static Response json(int status, String type, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Map.of("error", Map.of("message", message, "type", type, "code", status))).build();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.switchboard.web;
+
+import io.quarkus.qute.TemplateExtension;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.text.NumberFormat;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * Number formatting for templates, as {@code {fmt:ms(x)}}. Every formatter takes a nullable value and prints
+ * "no data" for null, so a missing figure can never render as a zero.
+ */
+@TemplateExtension(namespace = "fmt")
+public final class Formats {
+
+    public static final String NO_DATA = "no data";
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MMM d, yyyy", Locale.ENGLISH);
+
+    private Formats() {
+    }
+
+    /** Token counts the way model cards show them: 8K, 200K, 1M, 1.05M. */
+    public static String tokens(Integer value) {
+        if (value == null) {
+            return "—";
+        }
+        if (value >= 1_000_000) {
+            return trim(BigDecimal.valueOf(value).divide(BigDecimal.valueOf(1_000_000), 2, RoundingMode.HALF_UP)) + "M";
+        }
+        if (value >= 1_000) {
+            return trim(BigDecimal.valueOf(value).divide(BigDecimal.valueOf(1_000), 1, RoundingMode.HALF_UP)) + "K";
+        }
+        return value.toString();
+    }
+
+    /** USD per million tokens: $3, $0.15, $0.075; "free" for zero; "—" where the provider lists no price. */
+    public static String price(BigDecimal value) {
+        if (value == null) {
+            return "—";
+        }
+        if (value.signum() == 0) {
+            return "free";
+        }
+        return "$" + trim(value.setScale(value.compareTo(BigDecimal.ONE) >= 0 ? 2 : 4, RoundingMode.HALF_UP));
+    }
+
+    /** Milliseconds: 85 ms, 820 ms, 1.24 s. */
+    public static String ms(Double value) {
+        if (value == null) {
+            return NO_DATA;
+        }
+        if (value >= 1000) {
+            return trim(BigDecimal.valueOf(value / 1000).setScale(2, RoundingMode.HALF_UP)) + " s";
+        }
+        return Math.round(value) + " ms";
+    }
+
+    /** Tokens per second: 85 tok/s, 1,250 tok/s. */
+    public static String tps(Double value) {
+        if (value == null) {
+            return NO_DATA;
+        }
+        if (value < 10) {
+            return trim(BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_UP)) + " tok/s";
+        }
+        return count(Math.round(value)) + " tok/s";
+    }
+
+    /** A percentage with one decimal where it matters: 100%, 99.5%, 87.3%. */
+    public static String percent(Double value) {
+        if (value == null) {
+            return NO_DATA;
+        }
+        return trim(BigDecimal.valueOf(value).setScale(value >= 99.95 && value < 100 ? 2 : 1, RoundingMode.HALF_UP)) + "%";
+    }
+
+    public static String count(long value) {
+        return NumberFormat.getIntegerInstance(Locale.ENGLISH).format(value);
+    }
+
+    public static String date(LocalDate value) {
+        return value == null ? "—" : DATE.format(value);
+    }
+
+    public static String time(Instant value) {
+        return value == null ? "—" : DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ENGLISH)
+                .format(value.atOffset(ZoneOffset.UTC));
+    }
+
+    /** "1 sample", "3 samples". */
+    public static String samples(long n) {
+        return count(n) + (n == 1 ? " sample" : " samples");
+    }
+
+    private static String trim(BigDecimal value) {
+        return value.stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.switchboard.web;
+
+import dev.switchboard.catalog.CatalogEndpoint;
+
+/** One provider of a model on its detail page: the endpoint's facts and its live numbers. */
+public record ProviderColumn(CatalogEndpoint endpoint, EndpointNumbers live, int seriesIndex) {
+
+    public String statusClass() {
+        return switch (endpoint.provider().status()) {
+            case LIVE -> "live";
+            case NOT_CONFIGURED -> "unconfigured";
+            case DISABLED -> "disabled";
+        };
+    }
+}
