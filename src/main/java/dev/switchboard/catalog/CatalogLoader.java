@@ -72,10 +72,16 @@ public class CatalogLoader {
         return sources;
     }
 
-    /** Reads, validates and writes the catalog; throws {@link CatalogException} naming every problem. */
+    /** Reads, validates and writes the configured catalog files; throws {@link CatalogException} naming every problem. */
     @Transactional
     public CatalogValidator.Valid load() {
-        CatalogValidator.Valid valid = CatalogValidator.validate(CatalogReader.read(sources()));
+        return load(sources());
+    }
+
+    /** Validates and writes the given files; nothing is written when any of them has a problem. */
+    @Transactional
+    public CatalogValidator.Valid load(List<CatalogReader.Source> sources) {
+        CatalogValidator.Valid valid = CatalogValidator.validate(CatalogReader.read(sources));
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
                 lock.setLong(1, LOCK_KEY);

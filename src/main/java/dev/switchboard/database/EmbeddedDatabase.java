@@ -33,9 +33,11 @@ public final class EmbeddedDatabase {
         return notBlank(env.get(URL_ENV)) || notBlank(props.getProperty(URL_PROPERTY));
     }
 
-    public static void startIfNoDatasourceConfigured(Map<String, String> env, Properties props) {
+    /** Starts the embedded server and points the datasource at it, unless one is configured; returns it if started. */
+    public static java.util.Optional<EmbeddedPostgres> startIfNoDatasourceConfigured(Map<String, String> env,
+                                                                                     Properties props) {
         if (datasourceConfigured(env, props)) {
-            return;
+            return java.util.Optional.empty();
         }
         Path dir = dataDirectory(env, props);
         int port = port(env, props);
@@ -45,6 +47,7 @@ public final class EmbeddedDatabase {
         props.setProperty("quarkus.datasource.password", "");
         LOG.infof("No datasource configured: using the embedded PostgreSQL on port %d with data in %s "
                 + "(set QUARKUS_DATASOURCE_JDBC_URL to use your own server)", port, dir);
+        return java.util.Optional.of(pg);
     }
 
     static Path dataDirectory(Map<String, String> env, Properties props) {

@@ -46,7 +46,13 @@ public final class Formats {
         if (value.signum() == 0) {
             return "free";
         }
-        return "$" + trim(value.setScale(value.compareTo(BigDecimal.ONE) >= 0 ? 2 : 4, RoundingMode.HALF_UP));
+        BigDecimal rounded = value.setScale(4, RoundingMode.HALF_UP)
+                .stripTrailingZeros();
+        // Cents are written as cents ($1.50, not $1.5); whole dollars stay short ($3).
+        if (rounded.scale() == 1) {
+            rounded = rounded.setScale(2, RoundingMode.UNNECESSARY);
+        }
+        return "$" + rounded.toPlainString();
     }
 
     /** Milliseconds: 85 ms, 820 ms, 1.24 s. */

@@ -12,6 +12,11 @@ public record ModelDetailView(CatalogModel model, List<ProviderColumn> providers
         return model.capabilities().stream().sorted().toList();
     }
 
+    /** "text, image → text" */
+    public String modalities() {
+        return String.join(", ", model.inputModalities()) + " → " + String.join(", ", model.outputModalities());
+    }
+
     public boolean isWeek() {
         return "7d".equals(window);
     }

@@ -1,0 +1,52 @@
+package dev.switchboard.web;
+
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FormatsTest {
+
+    @Test
+    void prices() {
+        assertThat(Formats.price(new BigDecimal("3.000000"))).isEqualTo("$3");
+        assertThat(Formats.price(new BigDecimal("1.5"))).isEqualTo("$1.50");
+        assertThat(Formats.price(new BigDecimal("0.15"))).isEqualTo("$0.15");
+        assertThat(Formats.price(new BigDecimal("0.075"))).isEqualTo("$0.075");
+        assertThat(Formats.price(new BigDecimal("0.1"))).isEqualTo("$0.10");
+        assertThat(Formats.price(new BigDecimal("0.0375"))).isEqualTo("$0.0375");
+        assertThat(Formats.price(new BigDecimal("1.875"))).isEqualTo("$1.875");
+        assertThat(Formats.price(BigDecimal.ZERO)).isEqualTo("free");
+        assertThat(Formats.price(null)).isEqualTo("—");
+    }
+
+    @Test
+    void tokens() {
+        assertThat(Formats.tokens(8000)).isEqualTo("8K");
+        assertThat(Formats.tokens(131072)).isEqualTo("131.1K");
+        assertThat(Formats.tokens(200000)).isEqualTo("200K");
+        assertThat(Formats.tokens(1_000_000)).isEqualTo("1M");
+        assertThat(Formats.tokens(1_048_576)).isEqualTo("1.05M");
+        assertThat(Formats.tokens(512)).isEqualTo("512");
+        assertThat(Formats.tokens(null)).isEqualTo("—");
+    }
+
+    @Test
+    void liveNumbersNeverTurnMissingIntoZero() {
+        assertThat(Formats.ms(null)).isEqualTo("no data");
+        assertThat(Formats.tps(null)).isEqualTo("no data");
+        assertThat(Formats.percent(null)).isEqualTo("no data");
+        assertThat(Formats.ms(0.0)).isEqualTo("0 ms");
+        assertThat(Formats.ms(820.4)).isEqualTo("820 ms");
+        assertThat(Formats.ms(1240.0)).isEqualTo("1.24 s");
+        assertThat(Formats.tps(85.4)).isEqualTo("85 tok/s");
+        assertThat(Formats.tps(1250.0)).isEqualTo("1,250 tok/s");
+        assertThat(Formats.tps(7.25)).isEqualTo("7.3 tok/s");
+        assertThat(Formats.percent(100.0)).isEqualTo("100%");
+        assertThat(Formats.percent(99.5)).isEqualTo("99.5%");
+        assertThat(Formats.percent(99.97)).isEqualTo("99.97%");
+        assertThat(Formats.samples(1)).isEqualTo("1 sample");
+        assertThat(Formats.samples(1234)).isEqualTo("1,234 samples");
+    }
+}
