@@ -33,7 +33,9 @@ public final class Formats {
             return trim(BigDecimal.valueOf(value).divide(BigDecimal.valueOf(1_000_000), 2, RoundingMode.HALF_UP)) + "M";
         }
         if (value >= 1_000) {
-            return trim(BigDecimal.valueOf(value).divide(BigDecimal.valueOf(1_000), 1, RoundingMode.HALF_UP)) + "K";
+            // 163,840 reads better as 164K than 163.8K; small windows keep a decimal (4.1K).
+            int decimals = value >= 100_000 ? 0 : 1;
+            return trim(BigDecimal.valueOf(value).divide(BigDecimal.valueOf(1_000), decimals, RoundingMode.HALF_UP)) + "K";
         }
         return value.toString();
     }

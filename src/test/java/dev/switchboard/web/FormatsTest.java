@@ -24,7 +24,8 @@ class FormatsTest {
     @Test
     void tokens() {
         assertThat(Formats.tokens(8000)).isEqualTo("8K");
-        assertThat(Formats.tokens(131072)).isEqualTo("131.1K");
+        assertThat(Formats.tokens(131072)).isEqualTo("131K");
+        assertThat(Formats.tokens(4096)).isEqualTo("4.1K");
         assertThat(Formats.tokens(200000)).isEqualTo("200K");
         assertThat(Formats.tokens(1_000_000)).isEqualTo("1M");
         assertThat(Formats.tokens(1_048_576)).isEqualTo("1.05M");

@@ -1,0 +1,79 @@
+package dev.switchboard.database;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EmbeddedDatabaseTest {
+
+    @Test
+    void aConfiguredDatasourceStartsNothing() {
+        Properties props = new Properties();
+        assertThat(EmbeddedDatabase.startIfNoDatasourceConfigured(
+                Map.of("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://db:5432/x"), props)).isEmpty();
+        assertThat(props).doesNotContainKey("quarkus.datasource.jdbc.url");
+        props.setProperty("quarkus.datasource.jdbc.url", "jdbc:postgresql://db:5432/y");
+        assertThat(EmbeddedDatabase.startIfNoDatasourceConfigured(Map.of(), props)).isEmpty();
+        assertThat(props.getProperty("quarkus.datasource.jdbc.url")).isEqualTo("jdbc:postgresql://db:5432/y");
+    }
+
+    @Test
+    void dataSurvivesARestart(@TempDir Path dir) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("switchboard.embedded-db.dir", dir.toString());
+        props.setProperty("switchboard.embedded-db.port", Integer.toString(freePort()));
+        try (EmbeddedPostgres pg = EmbeddedDatabase.startIfNoDatasourceConfigured(Map.of(), props).orElseThrow()) {
+            String url = props.getProperty("quarkus.datasource.jdbc.url");
+            assertThat(url).startsWith("jdbc:postgresql://localhost:");
+            execute(url, "create table kept (v text); insert into kept values ('still here')");
+        }
+        Properties again = new Properties();
+        again.setProperty("switchboard.embedded-db.dir", dir.toString());
+        again.setProperty("switchboard.embedded-db.port", props.getProperty("switchboard.embedded-db.port"));
+        try (EmbeddedPostgres pg = EmbeddedDatabase.startIfNoDatasourceConfigured(Map.of(), again).orElseThrow()) {
+            assertThat(query(again.getProperty("quarkus.datasource.jdbc.url"), "select v from kept"))
+                    .contains("still here");
+        }
+    }
+
+    @Test
+    void defaultDirectoryIsUnderTheUsersHome() {
+        assertThat(EmbeddedDatabase.dataDirectory(Map.of(), new Properties()))
+                .isEqualTo(Path.of(System.getProperty("user.home"), ".switchboard", "pg"));
+        assertThat(EmbeddedDatabase.dataDirectory(Map.of("SWITCHBOARD_EMBEDDED_DB_DIR", "/srv/sb"), new Properties()))
+                .isEqualTo(Path.of("/srv/sb"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void execute(String url, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static Optional<String> query(String url, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+    }
+}
