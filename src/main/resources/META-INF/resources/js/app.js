@@ -21,3 +21,20 @@ document.addEventListener('click', function (event) {
     fallback();
   }
 });
+
+// htmx keeps a snapshot of the page for the back button, taken from the markup (attributes), not from what the
+// user ticked or typed (properties). Once a result list has been swapped in, write the form's current state into
+// its attributes, so a snapshot always shows the controls that produced the results beside them.
+document.addEventListener('htmx:afterSettle', function () {
+  var form = document.getElementById('models-form');
+  if (!form) return;
+  form.querySelectorAll('input, select').forEach(function (el) {
+    if (el.type === 'checkbox' || el.type === 'radio') {
+      el.toggleAttribute('checked', el.checked);
+    } else if (el.tagName === 'SELECT') {
+      Array.prototype.forEach.call(el.options, function (o) { o.toggleAttribute('selected', o.selected); });
+    } else {
+      el.setAttribute('value', el.value);
+    }
+  });
+});
