@@ -64,6 +64,12 @@ public final class LogHistogram {
     private final Layout layout;
     private final long[] counts;
     private long total;
+    /**
+     * The occupied index range ({@code lowest > highest} when empty): a distribution fills a few dozen of the ~230
+     * buckets, and the snapshot clears, encodes and reads thousands of histograms per refresh.
+     */
+    private int lowest = Integer.MAX_VALUE;
+    private int highest = -1;
 
     public LogHistogram(Layout layout) {
         this.layout = layout;
@@ -86,17 +92,23 @@ public final class LogHistogram {
         if (Double.isNaN(value)) {
             return;
         }
-        counts[layout.bucketOf(value)]++;
+        int i = layout.bucketOf(value);
+        counts[i]++;
         total++;
+        occupied(i);
     }
 
     /** Adds all counts of another histogram of the same layout: the result is as if its values had been added. */
     public void merge(LogHistogram other) {
         requireSameLayout(other);
-        for (int i = 0; i < counts.length; i++) {
+        for (int i = other.lowest; i <= other.highest; i++) {
             counts[i] += other.counts[i];
         }
         total += other.total;
+        if (!other.isEmpty()) {
+            occupied(other.lowest);
+            occupied(other.highest);
+        }
     }
 
     /** Adds the counts of a stored array; cheaper than decoding it into a histogram first. */
@@ -113,7 +125,13 @@ public final class LogHistogram {
             }
             counts[index] += count;
             total += count;
+            occupied(index);
         }
+    }
+
+    private void occupied(int index) {
+        lowest = Math.min(lowest, index);
+        highest = Math.max(highest, index);
     }
 
     public long count() {
@@ -148,7 +166,7 @@ public final class LogHistogram {
     /** The reconstructed value of 0-based rank {@code k}. */
     private double valueAt(long k) {
         long before = 0;
-        for (int i = 0; i < counts.length; i++) {
+        for (int i = lowest; i <= highest; i++) {
             long c = counts[i];
             if (k < before + c) {
                 return layout.lowerBound(i) * Math.pow(layout.ratio(), (k - before + 0.5) / c);
@@ -161,14 +179,14 @@ public final class LogHistogram {
     /** The stored form: sparse {@code [index, count, ...]} pairs by ascending index. */
     public int[] toArray() {
         int used = 0;
-        for (long c : counts) {
-            if (c != 0) {
+        for (int i = lowest; i <= highest; i++) {
+            if (counts[i] != 0) {
                 used++;
             }
         }
         int[] out = new int[used * 2];
         int at = 0;
-        for (int i = 0; i < counts.length; i++) {
+        for (int i = lowest; i <= highest; i++) {
             if (counts[i] != 0) {
                 out[at++] = i;
                 out[at++] = Math.toIntExact(counts[i]); // one row never holds 2^31 calls of one endpoint
@@ -178,8 +196,12 @@ public final class LogHistogram {
     }
 
     public void clear() {
-        Arrays.fill(counts, 0);
+        if (highest >= lowest) {
+            Arrays.fill(counts, lowest, highest + 1, 0);
+        }
         total = 0;
+        lowest = Integer.MAX_VALUE;
+        highest = -1;
     }
 
     private void requireSameLayout(LogHistogram other) {
