@@ -35,6 +35,10 @@ import java.util.function.Function;
  * run that began later. A run reads at most {@link #CHUNK} of {@code recorded_at} per transaction, so catching up
  * after downtime holds bounded memory and keeps what it did. Replicas take turns through an advisory lock.
  *
+ * <p>Each chunk stamps the rows it changes, and the watermark row's {@code updated_at}, with one mark: the database
+ * clock read once the lock is held. Chunks hold the lock until they commit, so marks grow in commit order and
+ * {@link StatsSnapshot} can read exactly the rows changed after the last mark it saw.
+ *
  * <p>Percentiles: minute rows are exact over their raw samples; hour rows come from the merged histograms.
  */
 @ApplicationScoped
@@ -102,13 +106,14 @@ public class RollupJob {
                 return new Chunk(false, false, 0, 0, null);
             }
             Instant now = dbNow(c);
+            Instant mark = clockAfterLock(c);
             Instant watermark = readWatermark(c);
             Instant from;
             Instant to;
             if (watermark == null) {
                 Instant first = firstRecordedAt(c);
                 if (first == null) {
-                    writeWatermark(c, now);
+                    writeWatermark(c, now, mark);
                     return new Chunk(true, true, 0, 0, now);
                 }
                 from = Instant.EPOCH;
@@ -117,12 +122,19 @@ public class RollupJob {
                 from = watermark.minus(OVERLAP);
                 to = min(now, watermark.plus(CHUNK));
             }
+            long started = System.nanoTime();
             Map<Key, RollupAccumulator> minutes = minutesTouched(c, from, to);
             List<RollupRow> minuteRows = build(minutes);
-            RollupRows.upsert(c, Grain.MINUTE, minuteRows);
+            long read = System.nanoTime();
+            RollupRows.upsert(c, Grain.MINUTE, minuteRows, mark);
+            long minutesWritten = System.nanoTime();
             List<RollupRow> hourRows = hours(c, minutes.keySet(), now);
-            RollupRows.upsert(c, Grain.HOUR, hourRows);
-            writeWatermark(c, to);
+            long merged = System.nanoTime();
+            RollupRows.upsert(c, Grain.HOUR, hourRows, mark);
+            writeWatermark(c, to, mark);
+            Log.debugf("Rollup chunk to %s: %d minutes from samples in %d ms, written in %d ms; %d hours merged in "
+                    + "%d ms, written in %d ms", to, minuteRows.size(), ms(started, read), ms(read, minutesWritten),
+                    hourRows.size(), ms(minutesWritten, merged), ms(merged, System.nanoTime()));
             return new Chunk(true, to.equals(now), minuteRows.size(), hourRows.size(), to);
         }
     }
@@ -152,15 +164,27 @@ public class RollupJob {
     /**
      * The hour rows of the touched minutes. An hour still covered by minute rows is merged from them; an older one
      * (a late sample for an hour whose minute rows were pruned) is rebuilt from its raw samples instead, which gives
-     * the same row for the same calls.
+     * the same row for the same calls; one older than the sample retention is left as it is.
      */
     private List<RollupRow> hours(Connection c, Set<Key> touchedMinutes, Instant now) throws SQLException {
         Instant minutesKeptFrom = minuteRowsKeptFrom(now);
+        Instant samplesKeptFrom = now.minus(config.sampleRetention());
         Set<Key> fromMinutes = new LinkedHashSet<>();
         Set<Key> fromSamples = new LinkedHashSet<>();
+        Set<Key> tooOld = new LinkedHashSet<>();
         for (Key minute : touchedMinutes) {
             Key hour = new Key(minute.endpointId(), minute.bucket().truncatedTo(ChronoUnit.HOURS));
-            (hour.bucket().isBefore(minutesKeptFrom) ? fromSamples : fromMinutes).add(hour);
+            if (!hour.bucket().isBefore(minutesKeptFrom)) {
+                fromMinutes.add(hour);
+            } else if (!hour.bucket().isBefore(samplesKeptFrom)) {
+                fromSamples.add(hour);
+            } else {
+                tooOld.add(hour);
+            }
+        }
+        if (!tooOld.isEmpty()) {
+            // Part of such an hour's samples may be gone already: rebuilding it would shrink a row that was right.
+            Log.debugf("Rollup: %d hours touched by samples older than the retention keep their rows", tooOld.size());
         }
         Map<Key, RollupAccumulator> hours = new LinkedHashMap<>();
         if (!fromMinutes.isEmpty()) {
@@ -288,6 +312,15 @@ public class RollupJob {
         }
     }
 
+    /** Unlike now() (the transaction's start), read after the lock was granted: see the class comment. */
+    private static Instant clockAfterLock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select clock_timestamp() as mark");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return RollupRows.instant(rs, "mark");
+        }
+    }
+
     private static Instant firstRecordedAt(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select min(recorded_at) as first from samples");
              ResultSet rs = ps.executeQuery()) {
@@ -305,14 +338,19 @@ public class RollupJob {
         }
     }
 
-    private static void writeWatermark(Connection c, Instant value) throws SQLException {
+    private static void writeWatermark(Connection c, Instant value, Instant mark) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                insert into job_state (name, value, updated_at) values (?, ?, now())
+                insert into job_state (name, value, updated_at) values (?, ?, ?)
                 on conflict (name) do update set value = excluded.value, updated_at = excluded.updated_at""")) {
             ps.setString(1, WATERMARK);
             ps.setString(2, value.toString());
+            ps.setObject(3, RollupRows.utc(mark));
             ps.executeUpdate();
         }
+    }
+
+    private static long ms(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
     }
 
     private static Instant min(Instant a, Instant b) {

@@ -67,16 +67,17 @@ final class RollupRows {
     }
 
     /**
-     * Inserts or replaces rows. A row whose values would not change is not written, so re-running a rollup leaves
-     * the table (and updated_at, which the stats snapshot follows) exactly as it was.
+     * Inserts or replaces rows, stamping them {@code updated_at = mark}. A row whose values would not change is not
+     * written, so re-running a rollup leaves the table (and updated_at, which the stats snapshot follows) exactly as
+     * it was.
      */
-    static void upsert(Connection c, Grain grain, Collection<RollupRow> rows) throws SQLException {
+    static void upsert(Connection c, Grain grain, Collection<RollupRow> rows, Instant mark) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
         String t = grain.table;
         String sql = "insert into " + t + " (" + COLUMNS + ", updated_at) values (?, ?, "
-                + VALUES.stream().map(RollupRows::placeholder).collect(Collectors.joining(", ")) + ", now())"
+                + VALUES.stream().map(RollupRows::placeholder).collect(Collectors.joining(", ")) + ", ?)"
                 + " on conflict (endpoint_id, bucket_start) do update set "
                 + VALUES.stream().map(v -> v + " = excluded." + v).collect(Collectors.joining(", "))
                 + ", updated_at = excluded.updated_at"
@@ -108,7 +109,8 @@ final class RollupRows {
                 ps.setString(i++, IntArrays.format(r.ttftHist()));
                 ps.setString(i++, IntArrays.format(r.decodeHist()));
                 ps.setString(i++, IntArrays.format(r.e2eHist()));
-                ps.setObject(i, utc(r.lastStartedAt()));
+                ps.setObject(i++, utc(r.lastStartedAt()));
+                ps.setObject(i, utc(mark));
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -24,17 +24,22 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-endpoint stats held in memory, so that pages and the router never query stats per request. {@link #refresh()}
- * (scheduled) reads only the rollup rows written since the previous refresh (by {@code updated_at}, with an overlap
- * for rollup transactions that commit late) into a {@link RollupMirror}, then recomputes every endpoint's windows
- * from memory: two set-based queries of a few thousand rows, whatever the number of endpoints. {@link #reload()}
- * reads all the windows afresh; it runs on the first refresh and hourly, so rows deleted or rewritten behind the
- * mirror's back are corrected within the hour.
+ * (scheduled) reads only the rollup rows the rollup job changed since the previous refresh into a
+ * {@link RollupMirror}, then recomputes every endpoint's windows from memory: a handful of set-based queries,
+ * reading nothing when no rollup ran, and at most one rollup run's rows otherwise, whatever the number of endpoints.
+ *
+ * <p>"Changed since" follows the rollup's mark (see {@link RollupJob}): the mark and the rows are read in one
+ * REPEATABLE READ snapshot, and the next refresh asks for rows stamped after that mark. {@link #reload()} reads
+ * every window afresh; it runs on the first refresh and then every few hours, as insurance against rows changed
+ * behind the rollup's back (a manual delete).
+ *
+ * <p>The current hour's row is rewritten by every rollup run from its minute rows, so the 24-hour windows include
+ * the partial hour as freshly as the minute rows do.
  */
 @ApplicationScoped
 public class StatsSnapshot {
 
-    private static final Duration OVERLAP = Duration.ofMinutes(2);
-    private static final Duration RELOAD_EVERY = Duration.ofHours(1);
+    private static final Duration RELOAD_EVERY = Duration.ofHours(6);
     private static final int FETCH_SIZE = 10_000;
     private static final String COLUMNS = """
             endpoint_id, extract(epoch from bucket_start)::bigint as epoch, ok, failed, rate_limited,
@@ -52,7 +57,8 @@ public class StatsSnapshot {
     StatsConfig config;
 
     private RollupMirror mirror;
-    private Instant syncedTo;
+    /** The rollup mark the mirror is complete up to; null before the first read or when no rollup has run. */
+    private Instant mark;
     private Instant reloadedAt;
     private volatile Published published = new Published(Map.of(), null, new ConcurrentHashMap<>());
 
@@ -94,26 +100,28 @@ public class StatsSnapshot {
 
     /** Reads the rollup rows that changed since the last refresh and recomputes every endpoint's stats. */
     public synchronized void refresh() {
-        if (syncedTo == null || reloadedAt == null || Instant.now().isAfter(reloadedAt.plus(RELOAD_EVERY))) {
+        if (reloadedAt == null || Instant.now().isAfter(reloadedAt.plus(RELOAD_EVERY))) {
             reload();
             return;
         }
         long started = System.nanoTime();
-        int rows = read(syncedTo.minus(OVERLAP));
+        int rows = read(false);
+        long read = System.nanoTime();
         publish();
-        Log.debugf("Stats refreshed: %d rollup rows read, %d endpoints, %d ms", rows, published.entries().size(),
-                (System.nanoTime() - started) / 1_000_000);
+        Log.debugf("Stats refreshed: %d rollup rows read in %d ms, %d endpoints computed in %d ms", rows,
+                (read - started) / 1_000_000, published.entries().size(), (System.nanoTime() - read) / 1_000_000);
     }
 
     /** Forgets what it holds and reads every window afresh. */
     public synchronized void reload() {
         long started = System.nanoTime();
         mirror.clear();
-        int rows = read(null);
+        int rows = read(true);
+        long read = System.nanoTime();
         reloadedAt = Instant.now();
         publish();
-        Log.debugf("Stats reloaded: %d rollup rows read, %d endpoints, %d ms", rows, published.entries().size(),
-                (System.nanoTime() - started) / 1_000_000);
+        Log.debugf("Stats reloaded: %d rollup rows read in %d ms, %d endpoints computed in %d ms", rows,
+                (read - started) / 1_000_000, published.entries().size(), (System.nanoTime() - read) / 1_000_000);
     }
 
     private void publish() {
@@ -121,27 +129,34 @@ public class StatsSnapshot {
         published = new Published(Map.copyOf(mirror.compute(now)), now, new ConcurrentHashMap<>());
     }
 
-    /** Feeds the mirror the rows updated after {@code since} (all rows in the windows when null). */
-    private int read(Instant since) {
+    /** Feeds the mirror every row in the windows, or only those the rollup changed after {@link #mark}. */
+    private int read(boolean everything) {
         Instant now = Instant.now();
         Instant minutesFrom = now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(mirror.minutesKept() - 1));
         Instant dayFrom = now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(23));
         Instant monthFrom = now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(RollupMirror.MONTH_HOURS - 1));
+        Instant since = everything ? null : mark;
         String changed = since == null ? "" : " and updated_at > ?";
         try (Connection c = dataSource.getConnection()) {
-            // A cursor, so the first load of a month of hour rows streams instead of landing in memory at once.
+            int isolation = c.getTransactionIsolation();
+            boolean autoCommit = c.getAutoCommit();
+            // One snapshot for the mark and the rows; a cursor, so a reload's month of rows streams.
             c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
-                Instant dbNow;
-                try (PreparedStatement ps = c.prepareStatement("select now()"); ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    dbNow = RollupRows.instant(rs, "now");
+                Instant latest = latestMark(c);
+                if (!everything && Objects.equals(latest, mark)) {
+                    return 0; // no rollup has committed since the last read
                 }
                 List<RollupMirror.Row> minutes = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS
                         + ", ttft_hist::text as ttft_hist, decode_hist::text as decode_hist, e2e_hist::text as e2e_hist"
                         + " from rollups_minute where bucket_start >= ?" + changed)) {
-                    bind(ps, minutesFrom, since);
+                    ps.setObject(1, RollupRows.utc(minutesFrom));
+                    if (since != null) {
+                        ps.setObject(2, RollupRows.utc(since));
+                    }
+                    ps.setFetchSize(FETCH_SIZE);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             minutes.add(row(rs, 60, true));
@@ -169,25 +184,27 @@ public class StatsSnapshot {
                         }
                     }
                 }
-                c.commit();
                 minutes.forEach(mirror::putMinute);
                 hours.forEach(mirror::putHour);
-                syncedTo = dbNow;
+                mark = latest;
                 return minutes.size() + hours.size();
             } finally {
-                c.rollback();
+                c.rollback(); // read only
+                c.setTransactionIsolation(isolation);
+                c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Reading rollups failed: " + e.getMessage(), e);
         }
     }
 
-    private static void bind(PreparedStatement ps, Instant from, Instant since) throws SQLException {
-        ps.setObject(1, RollupRows.utc(from));
-        if (since != null) {
-            ps.setObject(2, RollupRows.utc(since));
+    private static Instant latestMark(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select updated_at from job_state where name = ?")) {
+            ps.setString(1, RollupJob.WATERMARK);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? RollupRows.instant(rs, "updated_at") : null;
+            }
         }
-        ps.setFetchSize(FETCH_SIZE);
     }
 
     private static RollupMirror.Row row(ResultSet rs, long bucketSeconds, boolean histograms) throws SQLException {

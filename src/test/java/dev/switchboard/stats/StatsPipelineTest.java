@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Samples through the recorder into the real Postgres, rolled up, read back by the snapshot and the series. Each
  * test owns its endpoint or its stretch of the past, so they do not see each other's samples: the rollup tests use
  * testlab/alpha a day and more ago, the snapshot test testlab/beta, the series test testlab/gamma, the retention
- * test alpha weeks ago.
+ * test alpha days and weeks ago. The retention test drops raw samples older than four days, which only it (and,
+ * after its assertions, the snapshot test) has.
  */
 @QuarkusTest
 @TestProfile(SwitchboardTestProfile.class)
@@ -276,28 +277,36 @@ class StatsPipelineTest {
         assertFalse(partitions.ensure(tenDaysAgo));
         assertEquals(SamplePartitions.nameOf(tenDaysAgo), partitionOf(ep, tenDaysAgoNoon));
 
-        LocalDate twentyDaysAgo = today.minusDays(20);
-        Instant twentyDaysAgoNoon = twentyDaysAgo.atTime(12, 0).toInstant(ZoneOffset.UTC);
-        partitions.ensure(twentyDaysAgo);
-        recorder.record(ok(ep, twentyDaysAgoNoon, 100, 10));
+        // Five days back: inside the sample retention, past the minute rollups kept, so its hour is built from
+        // its samples.
+        LocalDate fiveDaysAgo = today.minusDays(5);
+        Instant fiveDaysAgoNoon = fiveDaysAgo.atTime(12, 0).toInstant(ZoneOffset.UTC);
+        partitions.ensure(fiveDaysAgo);
+        recorder.record(ok(ep, fiveDaysAgoNoon, 100, 10));
+        recorder.record(ok(ep, fiveDaysAgoNoon.plusSeconds(90), 300, 10));
         Instant fifteenDaysAgo = today.minusDays(15).atTime(12, 0).toInstant(ZoneOffset.UTC);
         recorder.record(ok(ep, fifteenDaysAgo, 100, 10)); // stays in the default partition
         recorder.flush();
-        assertEquals(SamplePartitions.nameOf(twentyDaysAgo), partitionOf(ep, twentyDaysAgoNoon));
+        assertEquals(SamplePartitions.nameOf(fiveDaysAgo), partitionOf(ep, fiveDaysAgoNoon));
         rollup.runOnce();
-        assertEquals(1, row("rollups_hour", ep, hourOf(twentyDaysAgoNoon)).get("total"));
+        assertEquals(2, row("rollups_hour", ep, hourOf(fiveDaysAgoNoon)).get("total"));
+        // Ten days back is past the sample retention: the minute is counted, but its hour is left alone, since some
+        // of that hour's samples may be gone already.
+        assertEquals(1, row("rollups_minute", ep, tenDaysAgoNoon).get("total"));
+        assertEquals(0, count("select count(*) from rollups_hour where endpoint_id = ? and bucket_start = ?", ep,
+                hourOf(tenDaysAgoNoon)));
 
-        List<String> dropped = partitions.dropOlderThan(Duration.ofDays(7));
+        List<String> dropped = partitions.dropOlderThan(Duration.ofDays(4));
         assertTrue(dropped.containsAll(List.of(SamplePartitions.nameOf(tenDaysAgo),
-                SamplePartitions.nameOf(twentyDaysAgo))), dropped.toString());
-        assertFalse(partitions.days().contains(twentyDaysAgo));
-        assertTrue(partitions.days().contains(today));
+                SamplePartitions.nameOf(fiveDaysAgo))), dropped.toString());
+        assertFalse(partitions.days().contains(fiveDaysAgo));
+        assertTrue(partitions.days().containsAll(List.of(today.minusDays(1), today)));
         assertEquals(0, count("select count(*) from samples where endpoint_id = ? and started_at in (?, ?, ?)", ep,
-                tenDaysAgoNoon, twentyDaysAgoNoon, fifteenDaysAgo));
+                tenDaysAgoNoon, fiveDaysAgoNoon, fifteenDaysAgo));
         assertEquals(0, count("select count(*) from pg_class where relname = ?",
-                SamplePartitions.nameOf(twentyDaysAgo)));
-        assertEquals(1, row("rollups_hour", ep, hourOf(twentyDaysAgoNoon)).get("total"));
-        assertEquals(1, row("rollups_hour", ep, hourOf(tenDaysAgoNoon)).get("total"));
+                SamplePartitions.nameOf(fiveDaysAgo)));
+        assertEquals(2, row("rollups_hour", ep, hourOf(fiveDaysAgoNoon)).get("total"));
+        assertEquals(1, row("rollups_minute", ep, fiveDaysAgoNoon).get("total"));
     }
 
     // --- helpers
