@@ -4,14 +4,13 @@ import dev.switchboard.catalog.Capability;
 import dev.switchboard.catalog.CatalogEndpoint;
 import dev.switchboard.catalog.CatalogModel;
 import dev.switchboard.catalog.CatalogService;
-import dev.switchboard.web.EndpointNumbers;
-import dev.switchboard.web.LiveNumbers;
 import dev.switchboard.web.ModelPage;
 import dev.switchboard.web.ModelRow;
 import dev.switchboard.web.ModelSearch;
 import dev.switchboard.web.ModelsFilter;
 import dev.switchboard.web.PortalStats;
-import dev.switchboard.web.Uptime;
+import dev.switchboard.stats.EndpointStats;
+import dev.switchboard.stats.Uptime;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -75,17 +74,7 @@ public class ModelsApiResource {
         json.put("providers", m.endpoints().stream().map(e -> e.provider().slug()).toList());
         json.put("endpoint_count", m.endpoints().size());
         json.put("live", m.live());
-        LiveNumbers live = row.live();
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("ttft_p50_ms", live.ttftP50());
-        stats.put("ttft_p90_ms", live.ttftP90());
-        stats.put("ttft_samples", live.ttftSamples());
-        stats.put("throughput_p50_tps", live.throughputP50());
-        stats.put("throughput_p90_tps", live.throughputP90());
-        stats.put("throughput_samples", live.throughputSamples());
-        stats.put("uptime_24h", live.uptime24h());
-        stats.put("uptime_24h_calls", live.uptimeCalls());
-        json.put("stats", stats);
+        json.put("stats", stats(row.live()));
         return json;
     }
 
@@ -123,30 +112,34 @@ public class ModelsApiResource {
         json.put("max_output_tokens", e.maxOutputTokens());
         json.put("quantization", e.quantization());
         json.put("supported_parameters", e.supportedParameters());
-        EndpointNumbers live = stats.forEndpoint(e);
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("ttft_p50_ms", live.ttftP50());
-        s.put("ttft_p90_ms", live.ttftP90());
-        s.put("ttft_samples", live.ttftSamples());
-        s.put("throughput_p50_tps", live.decodeP50());
-        s.put("throughput_p90_tps", live.decodeP90());
-        s.put("throughput_samples", live.decodeSamples());
-        s.put("e2e_speed_p50_tps", live.e2eP50());
-        s.put("uptime_1h", uptime(live.lastHour()));
-        s.put("uptime_24h", uptime(live.lastDay()));
-        s.put("uptime_7d", uptime(live.lastWeek()));
-        s.put("uptime_30d", uptime(live.lastMonth()));
-        s.put("tokens_per_minute", live.tokensPerMinute());
-        s.put("last_sample_at", live.lastSample() == null ? null : live.lastSample().toString());
-        json.put("stats", s);
+        json.put("stats", stats(stats.forEndpoint(e)));
         return json;
+    }
+
+    /** Live numbers; null means no samples in the window, never zero. */
+    private static Map<String, Object> stats(EndpointStats live) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("ttft_p50_ms", live.ttft().p50());
+        s.put("ttft_p90_ms", live.ttft().p90());
+        s.put("ttft_samples", live.ttft().count());
+        s.put("throughput_p50_tps", live.decode().p50());
+        s.put("throughput_p90_tps", live.decode().p90());
+        s.put("throughput_samples", live.decode().count());
+        s.put("e2e_speed_p50_tps", live.e2e().p50());
+        s.put("uptime_1h", uptime(live.uptime1h()));
+        s.put("uptime_24h", uptime(live.uptime24h()));
+        s.put("uptime_7d", uptime(live.uptime7d()));
+        s.put("uptime_30d", uptime(live.uptime30d()));
+        s.put("tokens_per_minute", live.tokensPerMinute());
+        s.put("last_sample_at", live.lastSampleAt() == null ? null : live.lastSampleAt().toString());
+        return s;
     }
 
     private static Map<String, Object> uptime(Uptime u) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("percent", u.percent());
-        json.put("ok", u.ok());
-        json.put("failed", u.failed());
+        json.put("ok", u.successes());
+        json.put("failed", u.failures());
         json.put("rate_limited", u.rateLimited());
         return json;
     }

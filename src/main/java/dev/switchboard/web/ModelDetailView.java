@@ -6,7 +6,7 @@ import dev.switchboard.catalog.CatalogModel;
 import java.util.List;
 
 /** The model detail page: the model, its providers side by side, and the charts of the chosen window. */
-public record ModelDetailView(CatalogModel model, List<ProviderColumn> providers, String window) {
+public record ModelDetailView(CatalogModel model, List<ProviderColumn> providers, String window, ModelCharts charts) {
 
     public List<Capability> capabilities() {
         return model.capabilities().stream().sorted().toList();

@@ -3,6 +3,7 @@ package dev.switchboard.web;
 import dev.switchboard.catalog.CatalogEndpoint;
 import dev.switchboard.catalog.CatalogModel;
 import dev.switchboard.catalog.CatalogService;
+import dev.switchboard.stats.StatsSeries;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
@@ -37,6 +38,9 @@ public class ModelPage {
     @Inject
     PortalStats stats;
 
+    @Inject
+    StatsSeries series;
+
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Response get(@PathParam("vendor") String vendor, @PathParam("model") String model,
@@ -60,7 +64,10 @@ public class ModelPage {
         for (CatalogEndpoint e : model.endpoints()) {
             columns.add(new ProviderColumn(e, stats.forEndpoint(e), i++ % 8));
         }
-        return new ModelDetailView(model, columns, window);
+        StatsSeries.Window span = "7d".equals(window) ? StatsSeries.Window.WEEK : StatsSeries.Window.DAY;
+        var hourly = series.hourly(model.endpoints().stream().map(CatalogEndpoint::id).toList(), span);
+        return new ModelDetailView(model, columns, window,
+                ModelCharts.build(columns, hourly, span, java.time.Instant.now()));
     }
 
     /** An unknown model: answered with a 404 page that offers search. */

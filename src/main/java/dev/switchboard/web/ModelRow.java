@@ -1,11 +1,12 @@
 package dev.switchboard.web;
 
 import dev.switchboard.catalog.CatalogModel;
+import dev.switchboard.stats.EndpointStats;
 
 import java.math.BigDecimal;
 
 /** One model on the Models page, with the numbers its row shows. */
-public record ModelRow(CatalogModel model, LiveNumbers live) {
+public record ModelRow(CatalogModel model, EndpointStats live) {
 
     /** Input price across its providers: "$3" or "$0.59–$0.90". */
     public String inputPrices() {

@@ -3,6 +3,7 @@ package dev.switchboard.web;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.CatalogEndpoint;
 import dev.switchboard.catalog.CatalogModel;
+import dev.switchboard.stats.EndpointStats;
 
 import java.util.Comparator;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class ModelSearch {
     private ModelSearch() {
     }
 
-    public static List<ModelRow> all(Catalog catalog, ModelsFilter filter, Function<CatalogModel, LiveNumbers> live) {
+    public static List<ModelRow> all(Catalog catalog, ModelsFilter filter, Function<CatalogModel, EndpointStats> live) {
         Predicate<CatalogModel> matches = matcher(filter);
         return catalog.models().stream()
                 .filter(matches)
@@ -32,7 +33,7 @@ public final class ModelSearch {
                 .toList();
     }
 
-    public static Result page(Catalog catalog, ModelsFilter filter, Function<CatalogModel, LiveNumbers> live) {
+    public static Result page(Catalog catalog, ModelsFilter filter, Function<CatalogModel, EndpointStats> live) {
         List<ModelRow> all = all(catalog, filter, live);
         int pages = Math.max(1, (all.size() + ModelsFilter.PAGE_SIZE - 1) / ModelsFilter.PAGE_SIZE);
         int page = Math.min(filter.page(), pages);
@@ -89,11 +90,11 @@ public final class ModelSearch {
                     .thenComparing(r -> cheapest(r.model()).pricing().output()).thenComparing(byName);
             case CONTEXT -> Comparator.comparing((ModelRow r) -> r.model().contextLength(), Comparator.reverseOrder())
                     .thenComparing(byName);
-            case LATENCY -> Comparator.comparing((ModelRow r) -> r.live().ttftP50(),
+            case LATENCY -> Comparator.comparing((ModelRow r) -> r.live().ttft().p50(),
                     Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(byName);
-            case THROUGHPUT -> Comparator.comparing((ModelRow r) -> r.live().throughputP50(),
+            case THROUGHPUT -> Comparator.comparing((ModelRow r) -> r.live().decode().p50(),
                     Comparator.nullsLast(Comparator.reverseOrder())).thenComparing(byName);
-            case UPTIME -> Comparator.comparing((ModelRow r) -> r.live().uptime24h(),
+            case UPTIME -> Comparator.comparing((ModelRow r) -> r.live().uptime24h().percent(),
                     Comparator.nullsLast(Comparator.reverseOrder())).thenComparing(byName);
         };
     }

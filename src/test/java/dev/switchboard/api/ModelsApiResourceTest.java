@@ -34,8 +34,11 @@ class ModelsApiResourceTest {
                 .containsExactly("test-lab", "test-lab-eu");
         assertThat(json.getFloat("data.find { it.id == 'testlab/alpha' }.pricing.prompt.max")).isEqualTo(1.5f);
         // No samples: null, never zero.
-        assertThat(json.getMap("data.find { it.id == 'testlab/alpha' }.stats"))
-                .containsEntry("ttft_p50_ms", null).containsEntry("uptime_24h", null);
+        assertThat(json.getMap("data.find { it.id == 'ranklab/quiet' }.stats"))
+                .containsEntry("ttft_p50_ms", null).containsEntry("throughput_p50_tps", null)
+                .containsEntry("ttft_samples", 0);
+        assertThat(json.getMap("data.find { it.id == 'ranklab/quiet' }.stats.uptime_24h"))
+                .containsEntry("percent", null).containsEntry("ok", 0);
     }
 
     @Test
@@ -55,8 +58,8 @@ class ModelsApiResourceTest {
         assertThat(json.getFloat("data.endpoints[1].pricing.cache_read")).isEqualTo(0.15f);
         assertThat(json.getInt("data.endpoints[1].context_length")).isEqualTo(4000);
         assertThat(json.getString("data.endpoints[0].status")).isEqualTo("not configured");
-        assertThat(json.getMap("data.endpoints[0].stats.uptime_24h")).containsEntry("percent", null)
-                .containsEntry("ok", 0);
+        assertThat(given().get("/api/v1/models/ranklab/quiet/endpoints").jsonPath()
+                .getMap("data.endpoints[0].stats.uptime_24h")).containsEntry("percent", null).containsEntry("ok", 0);
         assertThat(given().get("/api/v1/models/anthropic/claude-sonnet-4/endpoints").jsonPath()
                 .getList("data.endpoints.provider")).contains("anthropic", "google-vertex", "amazon-bedrock");
     }

@@ -17,6 +17,11 @@ public final class TestCatalog {
     public static final String ALPHA = "testlab/alpha";
     public static final String BETA = "testlab/beta";
     public static final String GAMMA = "testlab/gamma";
+    /** Models that only the stats-driven page tests sample, so their numbers are known exactly. */
+    public static final String RANK_VENDOR = "ranklab";
+    public static final String FAST = "ranklab/fast";
+    public static final String STEADY = "ranklab/steady";
+    public static final String QUIET = "ranklab/quiet";
 
     private static Path file;
 
@@ -40,6 +45,8 @@ public final class TestCatalog {
             vendors:
               - slug: testlab
                 name: Test Lab
+              - slug: ranklab
+                name: Rank Lab
             providers:
               - slug: test-lab
                 name: Test Lab Cloud
@@ -102,5 +109,41 @@ public final class TestCatalog {
                     upstream_id: gamma-1
                     pricing: {input: 10.00, output: 30.00, cache_read: 1.00}
                     supported_parameters: [reasoning, max_tokens]
+              - slug: ranklab/fast
+                name: Fast Ranker
+                vendor: ranklab
+                description: Answers quickly and never fails.
+                released: 2019-01-01
+                context_length: 16000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: test-lab
+                    upstream_id: fast-1
+                    pricing: {input: 2.00, output: 2.00}
+              - slug: ranklab/steady
+                name: Steady Ranker
+                vendor: ranklab
+                description: Slower to start, faster to write, fails now and then.
+                released: 2019-01-02
+                context_length: 16000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: test-lab
+                    upstream_id: steady-1
+                    pricing: {input: 2.00, output: 2.00}
+              - slug: ranklab/quiet
+                name: Quiet Ranker
+                vendor: ranklab
+                description: Nobody has called it yet.
+                released: 2019-01-03
+                context_length: 16000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: test-lab
+                    upstream_id: quiet-1
+                    pricing: {input: 2.00, output: 2.00}
             """;
 }

@@ -39,14 +39,24 @@ class ModelPageTest {
         assertThat(row(table, "Status").text()).contains("not configured").contains("original vendor");
         assertThat(row(table, "Parameters").select("td").get(0).select("code").eachText())
                 .containsExactly("tools", "tool_choice", "temperature", "max_tokens");
-        // No samples yet for this model: every live figure says so, with its zero count, never "0 ms".
-        assertThat(row(table, "Latency (TTFT)").select("td")).allSatisfy(td ->
-                assertThat(td.text()).contains("no data").contains("0 samples"));
-        assertThat(row(table, "Uptime 24 h").select("td")).allSatisfy(td ->
-                assertThat(td.text()).contains("no data"));
         assertThat(doc.selectFirst("section.definitions").text())
                 .contains("successful calls ÷ (successful + failed calls) × 100")
                 .contains("first content token");
+    }
+
+    @Test
+    void aModelWithoutSamplesSaysNoDataEverywhere() {
+        Document doc = Jsoup.parse(given().get("/models/ranklab/quiet").then().statusCode(200).extract().asString());
+        Element table = doc.selectFirst("table.compare");
+        for (String figure : java.util.List.of("Latency (TTFT)", "Throughput", "End-to-end speed", "Uptime 1 h",
+                "Uptime 24 h", "Uptime 7 d", "Uptime 30 d", "Tokens per minute")) {
+            assertThat(row(table, figure).select("td")).as(figure).allSatisfy(td ->
+                    assertThat(td.text()).contains("no data").doesNotContain("0 ms").doesNotContain("0%"));
+        }
+        assertThat(row(table, "Latency (TTFT)").text()).contains("0 samples");
+        assertThat(doc.select("figure.chart")).hasSize(3).allSatisfy(f ->
+                assertThat(f.selectFirst(".chart-empty").text()).isEqualTo("No data yet for this period"));
+        assertThat(doc.select(".strip-row rect.nodata")).hasSize(24);
     }
 
     @Test
