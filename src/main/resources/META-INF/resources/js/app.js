@@ -21,3 +21,22 @@ document.addEventListener('click', function (event) {
     fallback();
   }
 });
+
+// Back and Forward after an htmx swap restore a snapshot of the page's markup, which htmx takes just before the next
+// swap. Markup holds only the initial state of form controls (the value, checked and selected attributes), not what
+// was changed since the page loaded, so the filters would come back as first rendered while the list and the URL
+// come back filtered. After each swap, write the controls' state into the markup: the snapshot of this view then
+// shows the controls as they were for it.
+document.addEventListener('htmx:afterSettle', function () {
+  document.querySelectorAll('form[hx-push-url]').forEach(function (form) {
+    Array.prototype.forEach.call(form.elements, function (control) {
+      if (control.type === 'checkbox' || control.type === 'radio') {
+        control.defaultChecked = control.checked;
+      } else if (control.tagName === 'SELECT') {
+        Array.prototype.forEach.call(control.options, function (option) { option.defaultSelected = option.selected; });
+      } else if ('defaultValue' in control) {
+        control.defaultValue = control.value;
+      }
+    });
+  });
+});
