@@ -55,8 +55,15 @@ public class ModelsPage {
     @Produces(MediaType.TEXT_HTML)
     public Response models(@Context UriInfo uri, @Context HttpHeaders headers) {
         ModelsView view = view(ModelsFilter.parse(uri.getQueryParameters()));
-        TemplateInstance page = HtmxRequest.wantsFragment(headers) ? Templates.models$results(view) : Templates.models(view);
-        return Response.ok(page).header("Vary", "HX-Request").build();
+        if (!HtmxRequest.wantsFragment(headers)) {
+            return Response.ok(Templates.models(view)).header("Vary", "HX-Request").build();
+        }
+        // The form sends every field, empty and default ones too (min_context=&sort=newest&...); the address bar
+        // gets the short canonical link of the same view instead, the one the pager and a full page would use. A
+        // request for the view already shown (the search box losing focus fires "change" again) pushes nothing.
+        String link = view.pageLink(view.result().page());
+        return Response.ok(Templates.models$results(view)).header("Vary", "HX-Request")
+                .header("HX-Push-Url", HtmxRequest.alreadyAt(headers, link) ? "false" : link).build();
     }
 
     ModelsView view(ModelsFilter filter) {

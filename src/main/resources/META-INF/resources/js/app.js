@@ -22,19 +22,21 @@ document.addEventListener('click', function (event) {
   }
 });
 
-// htmx keeps a snapshot of the page for the back button, taken from the markup (attributes), not from what the
-// user ticked or typed (properties). Once a result list has been swapped in, write the form's current state into
-// its attributes, so a snapshot always shows the controls that produced the results beside them.
+// Back and Forward after an htmx swap restore a snapshot of the page's markup, which htmx takes just before the next
+// swap. Markup holds only the initial state of form controls (the value, checked and selected attributes), not what
+// was changed since the page loaded, so the filters would come back as first rendered while the list and the URL
+// come back filtered. After each swap, write the controls' state into the markup: the snapshot of this view then
+// shows the controls as they were for it.
 document.addEventListener('htmx:afterSettle', function () {
-  var form = document.getElementById('models-form');
-  if (!form) return;
-  form.querySelectorAll('input, select').forEach(function (el) {
-    if (el.type === 'checkbox' || el.type === 'radio') {
-      el.toggleAttribute('checked', el.checked);
-    } else if (el.tagName === 'SELECT') {
-      Array.prototype.forEach.call(el.options, function (o) { o.toggleAttribute('selected', o.selected); });
-    } else {
-      el.setAttribute('value', el.value);
-    }
+  document.querySelectorAll('form[hx-push-url]').forEach(function (form) {
+    Array.prototype.forEach.call(form.elements, function (control) {
+      if (control.type === 'checkbox' || control.type === 'radio') {
+        control.defaultChecked = control.checked;
+      } else if (control.tagName === 'SELECT') {
+        Array.prototype.forEach.call(control.options, function (option) { option.defaultSelected = option.selected; });
+      } else if ('defaultValue' in control) {
+        control.defaultValue = control.value;
+      }
+    });
   });
 });

@@ -82,6 +82,24 @@ class ModelsPageTest {
     }
 
     @Test
+    void htmxPushesTheCanonicalUrlNotTheSerializedForm() {
+        // What the form sends: every field, with empty and default values.
+        Response r = given().urlEncodingEnabled(false).header("HX-Request", "true")
+                .get("/models?q=zebra&sort=newest&availability=all&min_context=&max_price=&vendor=testlab");
+        assertThat(r.header("HX-Push-Url")).isEqualTo("/models?q=zebra&vendor=testlab");
+        assertThat(given().urlEncodingEnabled(false).header("HX-Request", "true")
+                .get("/models?q=&sort=newest&availability=all").header("HX-Push-Url")).isEqualTo("/models");
+        assertThat(given().urlEncodingEnabled(false).header("HX-Request", "true")
+                .get("/models?sort=context&capability=vision&page=2").header("HX-Push-Url"))
+                .as("a page past the end is pushed as the page shown").isEqualTo("/models?capability=vision&sort=context");
+        assertThat(given().get("/models?vendor=testlab").header("HX-Push-Url")).isNull();
+        // Asked again for the view the browser shows (a search box losing focus): nothing new to push.
+        assertThat(given().urlEncodingEnabled(false).header("HX-Request", "true")
+                .header("HX-Current-URL", "http://localhost:8080/models?q=zebra&vendor=testlab")
+                .get("/models?q=zebra&sort=newest&vendor=testlab").header("HX-Push-Url")).isEqualTo("false");
+    }
+
+    @Test
     void searchMatchesNameSlugAndDescriptionCaseInsensitivelyByPartialWords() {
         assertThat(slugs(page("q=ZEBR"))).containsExactly("testlab/alpha");
         assertThat(slugs(page("q=striped+TEST"))).containsExactly("testlab/alpha");
