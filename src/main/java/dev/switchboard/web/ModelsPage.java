@@ -54,8 +54,9 @@ public class ModelsPage {
     @Path("models")
     @Produces(MediaType.TEXT_HTML)
     public Response models(@Context UriInfo uri, @Context HttpHeaders headers) {
-        ModelsView view = view(ModelsFilter.parse(uri.getQueryParameters()));
-        if (!HtmxRequest.wantsFragment(headers)) {
+        boolean fragment = HtmxRequest.wantsFragment(headers);
+        ModelsView view = view(ModelsFilter.parse(uri.getQueryParameters()), !fragment);
+        if (!fragment) {
             return Response.ok(Templates.models(view)).header("Vary", "HX-Request").build();
         }
         // The form sends every field, empty and default ones too (min_context=&sort=newest&...); the address bar
@@ -66,27 +67,36 @@ public class ModelsPage {
                 .header("HX-Push-Url", HtmxRequest.alreadyAt(headers, link) ? "false" : link).build();
     }
 
-    ModelsView view(ModelsFilter filter) {
+    /** The view; the filter panel's options and counts only for a full page, as the fragment does not show them. */
+    ModelsView view(ModelsFilter filter, boolean withFilterPanel) {
         Catalog catalog = catalogService.current();
         ModelSearch.Result result = ModelSearch.page(catalog, filter, stats::forModel);
         List<CatalogModel> models = catalog.models();
+        if (!withFilterPanel) {
+            return new ModelsView(filter, result, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                    List.of(), models.size());
+        }
         List<ModelsView.Option> providers = catalog.providers().stream()
                 .map(p -> option(p.slug(), p.name(), models, m -> m.endpoints().stream()
                         .anyMatch(e -> e.provider().slug().equals(p.slug())), filter.providers()))
                 .filter(o -> o.count() > 0)
+                .sorted(SELECTED_FIRST)
                 .toList();
         List<ModelsView.Option> vendors = catalog.vendors().entrySet().stream()
                 .map(v -> option(v.getKey(), v.getValue(), models, m -> m.vendorSlug().equals(v.getKey()),
                         filter.vendors()))
                 .filter(o -> o.count() > 0)
+                .sorted(SELECTED_FIRST)
                 .toList();
         List<ModelsView.Option> input = CatalogValidator.INPUT_MODALITIES.stream().sorted(MODALITY_ORDER)
                 .map(mod -> option(mod, label(mod), models, m -> m.inputModalities().contains(mod),
                         filter.inputModalities()))
+                .filter(o -> o.count() > 0 || o.selected())
                 .toList();
         List<ModelsView.Option> output = CatalogValidator.OUTPUT_MODALITIES.stream().sorted(MODALITY_ORDER)
                 .map(mod -> option(mod, label(mod), models, m -> m.outputModalities().contains(mod),
                         filter.outputModalities()))
+                .filter(o -> o.count() > 0 || o.selected())
                 .toList();
         List<ModelsView.Option> capabilities = Arrays.stream(Capability.values())
                 .map(c -> new ModelsView.Option(c.id(), c.label(), (int) models.stream().filter(m -> m.has(c)).count(),
@@ -103,6 +113,10 @@ public class ModelsPage {
         return new ModelsView(filter, result, providers, vendors, input, output, capabilities, sorts, contexts,
                 models.size());
     }
+
+    /** Ticked providers and vendors lead their (scrolling) lists, so what is in force is always in sight. */
+    private static final java.util.Comparator<ModelsView.Option> SELECTED_FIRST =
+            java.util.Comparator.comparing((ModelsView.Option o) -> !o.selected());
 
     private static final java.util.Comparator<String> MODALITY_ORDER = java.util.Comparator.comparingInt(
             m -> List.of("text", "image", "audio", "video", "file").indexOf(m));

@@ -206,6 +206,18 @@ class ModelsPageTest {
     }
 
     @Test
+    void tickedOptionsLeadTheirListsAndEmptyOptionsAreLeftOut() {
+        Document doc = page("vendor=testlab&provider=test-lab-eu");
+        assertThat(doc.select("input[name=vendor]").first().val()).isEqualTo("testlab");
+        assertThat(doc.select("input[name=vendor]").first().hasAttr("checked")).isTrue();
+        assertThat(doc.select("input[name=provider]").first().val()).isEqualTo("test-lab-eu");
+        // No model of the catalog writes audio: no option that can only empty the list.
+        assertThat(doc.select("input[name=output]").eachAttr("value")).contains("text", "image").doesNotContain("audio");
+        // ...unless a link asks for it, so the view still shows what is in force.
+        assertThat(page("output=audio").select("input[name=output][value=audio][checked]")).hasSize(1);
+    }
+
+    @Test
     void emptyStateOffersToClearFilters() {
         Document doc = page("q=no-such-model-anywhere");
         assertThat(count(doc)).isZero();
