@@ -87,6 +87,11 @@ public final class Formats {
         return trim(BigDecimal.valueOf(value).setScale(value >= 99.95 && value < 100 ? 2 : 1, RoundingMode.HALF_UP)) + "%";
     }
 
+    /** A rate rounded to a whole number, "no data" when there is none. */
+    public static String rate(Double value) {
+        return value == null ? NO_DATA : count(Math.round(value));
+    }
+
     public static String count(long value) {
         return NumberFormat.getIntegerInstance(Locale.ENGLISH).format(value);
     }
