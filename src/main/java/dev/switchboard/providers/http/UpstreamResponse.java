@@ -1,0 +1,39 @@
+package dev.switchboard.providers.http;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.MultiMap;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClientResponse;
+
+/** An upstream response whose body has not been read yet: read it whole, or stream it chunk by chunk as it arrives. */
+public final class UpstreamResponse {
+
+    private final HttpClientResponse response;
+
+    UpstreamResponse(HttpClientResponse response) {
+        this.response = response;
+    }
+
+    public int status() {
+        return response.statusCode();
+    }
+
+    public MultiMap headers() {
+        return response.headers();
+    }
+
+    public String header(String name) {
+        return response.getHeader(name);
+    }
+
+    /** The whole body. */
+    public Uni<Buffer> body() {
+        return response.body();
+    }
+
+    /** The body as it arrives; cancelling it resets the upstream request. */
+    public Multi<Buffer> chunks() {
+        return response.toMulti().onCancellation().invoke(() -> response.request().reset());
+    }
+}
