@@ -29,8 +29,38 @@ public final class EmbeddedDatabase {
     private EmbeddedDatabase() {
     }
 
+    /**
+     * Whether the operator named a database in any of the places Quarkus reads at run time: system properties, the
+     * environment, {@code .env} and {@code config/application.properties} in the working directory (plain or for the
+     * prod profile). Checked before Quarkus boots, so it reads those places itself.
+     */
     static boolean datasourceConfigured(Map<String, String> env, Properties props) {
-        return notBlank(env.get(URL_ENV)) || notBlank(props.getProperty(URL_PROPERTY));
+        return datasourceConfigured(env, props, Path.of(""));
+    }
+
+    static boolean datasourceConfigured(Map<String, String> env, Properties props, Path workingDir) {
+        if (notBlank(env.get(URL_ENV)) || notBlank(env.get("_PROD_" + URL_ENV))
+                || notBlank(props.getProperty(URL_PROPERTY)) || notBlank(props.getProperty("%prod." + URL_PROPERTY))) {
+            return true;
+        }
+        Properties dotEnv = load(workingDir.resolve(".env"));
+        if (notBlank(dotEnv.getProperty(URL_ENV)) || notBlank(dotEnv.getProperty("_PROD_" + URL_ENV))) {
+            return true;
+        }
+        Properties file = load(workingDir.resolve("config").resolve("application.properties"));
+        return notBlank(file.getProperty(URL_PROPERTY)) || notBlank(file.getProperty("%prod." + URL_PROPERTY));
+    }
+
+    private static Properties load(Path file) {
+        Properties p = new Properties();
+        if (Files.isRegularFile(file)) {
+            try (var reader = Files.newBufferedReader(file)) {
+                p.load(reader);
+            } catch (IOException e) {
+                LOG.warnf("Could not read %s: %s", file, e.getMessage());
+            }
+        }
+        return p;
     }
 
     /** Starts the embedded server and points the datasource at it, unless one is configured; returns it if started. */

@@ -32,6 +32,21 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void aDatasourceInTheUsualQuarkusFilesCountsToo(@TempDir Path dir) throws IOException {
+        assertThat(EmbeddedDatabase.datasourceConfigured(Map.of(), new Properties(), dir)).isFalse();
+        java.nio.file.Files.writeString(dir.resolve(".env"), "QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://db/x\n");
+        assertThat(EmbeddedDatabase.datasourceConfigured(Map.of(), new Properties(), dir)).isTrue();
+        java.nio.file.Files.delete(dir.resolve(".env"));
+        java.nio.file.Files.createDirectories(dir.resolve("config"));
+        java.nio.file.Files.writeString(dir.resolve("config/application.properties"),
+                "%prod.quarkus.datasource.jdbc.url=jdbc:postgresql://db/y\n");
+        assertThat(EmbeddedDatabase.datasourceConfigured(Map.of(), new Properties(), dir)).isTrue();
+        assertThat(EmbeddedDatabase.datasourceConfigured(
+                Map.of("_PROD_QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://db/z"), new Properties(),
+                dir.resolve("elsewhere"))).isTrue();
+    }
+
+    @Test
     void dataSurvivesARestart(@TempDir Path dir) throws Exception {
         Properties props = new Properties();
         props.setProperty("switchboard.embedded-db.dir", dir.toString());
