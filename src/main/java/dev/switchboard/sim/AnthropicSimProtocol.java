@@ -14,15 +14,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
- * Anthropic Messages as api.anthropic.com serves it: {@code POST /v1/messages} with {@code x-api-key} and
- * {@code anthropic-version}, non-streaming and SSE with the real event sequence, tool use, extended thinking, prompt
+ * Anthropic Messages as api.anthropic.com serves it: {@code POST /v1/messages} with {@code x-api-key} (or the key as
+ * a bearer token) and {@code anthropic-version}, non-streaming and SSE with the real event sequence, tool use, extended thinking, prompt
  * caching (blocks marked {@code cache_control}), and the real error shapes (401, 400, 429, 500, 529).
  */
 public final class AnthropicSimProtocol implements SimProtocol {
 
-    private static final Set<String> VERSIONS = Set.of("2023-06-01", "2023-01-01");
+    /** Versions are dates; SDKs move to newer ones (anthropic-java 3.14 sends 2026-10-21), so any date is taken. */
+    private static final Pattern VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final int IMAGE_CHARS = 1600 * 4;
     private static final int MIN_THINKING_BUDGET = 1024;
 
@@ -42,13 +44,20 @@ public final class AnthropicSimProtocol implements SimProtocol {
     private void messages(RoutingContext ctx) {
         SplittableRandom requestIds = new SplittableRandom(System.nanoTime());
         String requestId = "req_011C" + SimText.base62(requestIds, 20);
+        // api.anthropic.com takes the key as x-api-key or, as anthropic-java 3.x sends it, as a bearer token
         String key = ctx.request().getHeader("x-api-key");
+        String authorization = ctx.request().getHeader("authorization");
+        boolean bearer = key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+        if (bearer) {
+            key = authorization.substring(7).trim();
+        }
         if (key == null) {
             send(ctx, 401, AnthropicSimWire.error("authentication_error", "x-api-key header is required", requestId));
             return;
         }
         if (!runtime.acceptsKey(key)) {
-            send(ctx, 401, AnthropicSimWire.error("authentication_error", "invalid x-api-key", requestId));
+            send(ctx, 401, AnthropicSimWire.error("authentication_error",
+                    bearer ? "Invalid bearer token" : "invalid x-api-key", requestId));
             return;
         }
         String version = ctx.request().getHeader("anthropic-version");
@@ -57,7 +66,7 @@ public final class AnthropicSimProtocol implements SimProtocol {
                     requestId));
             return;
         }
-        if (!VERSIONS.contains(version)) {
+        if (!VERSION.matcher(version).matches()) {
             send(ctx, 400, AnthropicSimWire.error("invalid_request_error",
                     "anthropic-version: unknown version '" + version + "'", requestId));
             return;

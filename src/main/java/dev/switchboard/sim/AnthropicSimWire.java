@@ -62,13 +62,14 @@ final class AnthropicSimWire {
         if (reply.toolCall() != null) {
             ObjectNode toolUse = content.addObject().put("type", "tool_use").put("id", toolUseId)
                     .put("name", reply.toolCall().name());
+            toolUse.putObject("caller").put("type", "direct");
             try {
                 toolUse.set("input", SimRuntime.JSON.readTree(reply.toolCall().arguments()));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         } else if (!reply.text().isEmpty() || reply.thinking().isEmpty()) {
-            content.addObject().put("type", "text").put("text", reply.joinedText());
+            content.addObject().put("type", "text").put("text", reply.joinedText()).putNull("citations");
         }
         root.put("stop_reason", stopReason(reply.finish()));
         root.putNull("stop_sequence");
@@ -109,6 +110,7 @@ final class AnthropicSimWire {
             ObjectNode block = SimRuntime.JSON.createObjectNode().put("type", "tool_use").put("id", toolUseId)
                     .put("name", reply.toolCall().name());
             block.putObject("input");
+            block.putObject("caller").put("type", "direct");
             blockStart(frames, index, block);
             frames.add(SimFrame.framing(event("content_block_delta", blockDelta(index,
                     SimRuntime.JSON.createObjectNode().put("type", "input_json_delta").put("partial_json", "")))));
