@@ -53,11 +53,13 @@ public final class AnthropicSimProtocol implements SimProtocol {
         }
         if (key == null) {
             send(ctx, 401, AnthropicSimWire.error("authentication_error", "x-api-key header is required", requestId));
+            runtime.countRefusedBeforeParsing(ctx, null);
             return;
         }
         if (!runtime.acceptsKey(key)) {
             send(ctx, 401, AnthropicSimWire.error("authentication_error",
                     bearer ? "Invalid bearer token" : "invalid x-api-key", requestId));
+            runtime.countRefusedBeforeParsing(ctx, null);
             return;
         }
         String version = ctx.request().getHeader("anthropic-version");

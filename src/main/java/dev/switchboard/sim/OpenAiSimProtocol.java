@@ -43,6 +43,8 @@ public final class OpenAiSimProtocol implements SimProtocol {
         router.post("/v1/chat/completions").handler(ctx -> {
             if (openAiKeyOk(ctx)) {
                 chat(ctx, null);
+            } else {
+                runtime.countRefusedBeforeParsing(ctx, null);
             }
         });
         router.post("/openai/deployments/:deployment/chat/completions").handler(this::azureChat);
@@ -84,6 +86,7 @@ public final class OpenAiSimProtocol implements SimProtocol {
                     + "or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a "
                     + "correct regional API endpoint for your resource.");
             send(ctx, 401, body);
+            runtime.countRefusedBeforeParsing(ctx, ctx.pathParam("deployment"));
             return;
         }
         if (ctx.request().getParam("api-version") == null) {

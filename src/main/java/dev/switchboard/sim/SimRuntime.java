@@ -57,6 +57,26 @@ public final class SimRuntime {
         return new SimExchange(this, ctx, model);
     }
 
+    /**
+     * Counts a request refused before its body was read (a bad or missing key), under the model its body names if it
+     * names one, so that a test can see the upstream refused it.
+     */
+    public void countRefusedBeforeParsing(RoutingContext ctx, String model) {
+        String named = model;
+        if (named == null) {
+            try {
+                named = ctx.body().buffer() == null ? ""
+                        : JSON.readTree(ctx.body().buffer().getBytes()).path("model").asText("");
+            } catch (Exception e) {
+                named = "";
+            }
+        }
+        if (!named.isEmpty()) {
+            counters.count(named, SimCounters.Event.RECEIVED);
+            counters.count(named, SimCounters.Event.REJECTED);
+        }
+    }
+
     /** The next plan in this model's seeded sequence, under its profile in force. */
     public SimPlan plan(String model) {
         return planner.plan(model, profiles.forModel(model));

@@ -250,6 +250,7 @@ class AnthropicSimProtocolTest {
         } finally {
             wrong.close();
         }
+        assertThat(sim.counters("an-401").rejected()).isEqualTo(1);
     }
 
     @Test

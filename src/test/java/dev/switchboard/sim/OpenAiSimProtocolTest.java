@@ -226,6 +226,7 @@ class OpenAiSimProtocolTest {
         } finally {
             wrong.close();
         }
+        assertThat(sim.counters("oa-401").rejected()).isEqualTo(1);
     }
 
     @Test
