@@ -1,0 +1,88 @@
+package dev.switchboard.sim;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/** What the simulator saw, per model id: served on {@code GET /_sim/requests}. */
+public final class SimCounters {
+
+    /** The things counted. */
+    public enum Event {
+        /** A request naming this model, whatever became of it. */
+        RECEIVED,
+        /** A 200 response sent to its end (a malformed chunk included). */
+        COMPLETED,
+        /** Refused as a real provider would: bad key, missing header, invalid body. */
+        REJECTED,
+        /** The caller closed the connection before the response ended. */
+        CANCELLED,
+        HUNG,
+        ABORTED,
+        MALFORMED,
+        MID_STREAM_ERROR,
+        RATE_LIMITED,
+        OVERLOADED,
+        UNAVAILABLE,
+        SERVER_ERROR
+    }
+
+    /** Errors injected before the first byte, by kind. */
+    public record Errors(long rateLimited, long overloaded, long unavailable, long serverError) {
+    }
+
+    /** One model's counts. */
+    public record ModelStats(long received, long completed, long rejected, long cancelled, long hung, long aborted,
+            long malformed, long midStreamErrors, Errors errors) {
+    }
+
+    private static final Map<SimFault, Event> FAULT_EVENTS = new EnumMap<>(Map.of(
+            SimFault.RATE_LIMITED, Event.RATE_LIMITED,
+            SimFault.OVERLOADED, Event.OVERLOADED,
+            SimFault.UNAVAILABLE, Event.UNAVAILABLE,
+            SimFault.SERVER_ERROR, Event.SERVER_ERROR,
+            SimFault.HANG, Event.HUNG,
+            SimFault.ABORT, Event.ABORTED,
+            SimFault.MALFORMED, Event.MALFORMED,
+            SimFault.MID_STREAM_ERROR, Event.MID_STREAM_ERROR));
+
+    private final Map<String, AtomicLongArray> counts = new ConcurrentHashMap<>();
+
+    public void count(String model, Event event) {
+        counts.computeIfAbsent(model, m -> new AtomicLongArray(Event.values().length)).incrementAndGet(event.ordinal());
+    }
+
+    /** Counts an injected fault under its event; {@link SimFault#NONE} counts nothing. */
+    public void countFault(String model, SimFault fault) {
+        Event event = FAULT_EVENTS.get(fault);
+        if (event != null) {
+            count(model, event);
+        }
+    }
+
+    public ModelStats get(String model) {
+        AtomicLongArray a = counts.get(model);
+        if (a == null) {
+            a = new AtomicLongArray(Event.values().length);
+        }
+        return new ModelStats(a.get(Event.RECEIVED.ordinal()), a.get(Event.COMPLETED.ordinal()),
+                a.get(Event.REJECTED.ordinal()), a.get(Event.CANCELLED.ordinal()), a.get(Event.HUNG.ordinal()),
+                a.get(Event.ABORTED.ordinal()), a.get(Event.MALFORMED.ordinal()),
+                a.get(Event.MID_STREAM_ERROR.ordinal()),
+                new Errors(a.get(Event.RATE_LIMITED.ordinal()), a.get(Event.OVERLOADED.ordinal()),
+                        a.get(Event.UNAVAILABLE.ordinal()), a.get(Event.SERVER_ERROR.ordinal())));
+    }
+
+    /** Every model seen, by id. */
+    public Map<String, ModelStats> all() {
+        Map<String, ModelStats> out = new TreeMap<>();
+        counts.keySet().forEach(model -> out.put(model, get(model)));
+        return out;
+    }
+
+    public void reset() {
+        counts.clear();
+    }
+}

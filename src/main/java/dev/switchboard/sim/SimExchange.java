@@ -1,0 +1,212 @@
+package dev.switchboard.sim;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One simulated request from arrival to its end: writes the answer on the plan's timeline with Vert.x timers (the
+ * event loop never blocks), injects the stream faults, and counts what happened, including the caller going away
+ * before the end.
+ */
+public final class SimExchange {
+
+    /** A complete HTTP answer: status, extra headers and body. */
+    public record Answer(int status, Map<String, String> headers, Buffer body) {
+    }
+
+    private final SimRuntime runtime;
+    private final RoutingContext ctx;
+    private final HttpServerResponse response;
+    private final String model;
+    private final long startNanos = System.nanoTime();
+    private boolean closed;
+    private boolean closedByUs;
+
+    SimExchange(SimRuntime runtime, RoutingContext ctx, String model) {
+        this.runtime = runtime;
+        this.ctx = ctx;
+        this.response = ctx.response();
+        this.model = model;
+        runtime.counters().count(model, SimCounters.Event.RECEIVED);
+        response.closeHandler(v -> {
+            closed = true;
+            if (!closedByUs && !response.ended() && !runtime.stopping()) {
+                runtime.counters().count(model, SimCounters.Event.CANCELLED);
+            }
+        });
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public RoutingContext context() {
+        return ctx;
+    }
+
+    /** Refused as the real provider refuses (bad key, bad request): answered at once, counted as rejected. */
+    public void reject(Answer answer) {
+        runtime.counters().count(model, SimCounters.Event.REJECTED);
+        send(answer);
+    }
+
+    /** An injected error status, answered at once (rate limits and overload are decided before any work). */
+    public void fail(SimFault fault, Answer answer) {
+        runtime.counters().countFault(model, fault);
+        send(answer);
+    }
+
+    /** Never answers; the caller's timeout ends it, and that is counted as a cancellation. */
+    public void hang() {
+        runtime.counters().countFault(model, SimFault.HANG);
+    }
+
+    /**
+     * A non-streaming answer sent when the whole output would have been generated. An abort sends half the body and
+     * closes the connection; a malformed answer is the body cut in half; a mid-stream error becomes
+     * {@code midStreamError} at the same moment.
+     */
+    public void respond(SimPlan plan, int outputTokens, Answer answer, Answer midStreamError) {
+        long delay = plan.ttftMs() + Math.round(Math.max(0, outputTokens - 1) * plan.msPerToken());
+        later(delay, () -> {
+            switch (plan.fault()) {
+                case ABORT -> {
+                    runtime.counters().count(model, SimCounters.Event.ABORTED);
+                    head(answer.status(), answer.headers());
+                    response.putHeader("content-length", String.valueOf(answer.body().length()));
+                    response.write(answer.body().slice(0, answer.body().length() / 2)).onComplete(r -> closeConnection());
+                }
+                case MALFORMED -> {
+                    runtime.counters().count(model, SimCounters.Event.MALFORMED);
+                    sendCompleted(new Answer(answer.status(), answer.headers(),
+                            answer.body().slice(0, answer.body().length() / 2)));
+                }
+                case MID_STREAM_ERROR -> {
+                    runtime.counters().count(model, SimCounters.Event.MID_STREAM_ERROR);
+                    send(midStreamError);
+                }
+                default -> sendCompleted(answer);
+            }
+        });
+    }
+
+    /**
+     * A stream: headers and the frames up to the first token at the TTFT, then each frame when its tokens are due at
+     * the profile's decode speed. The plan's stream fault hits one content frame: an abort closes the connection
+     * after it, a malformed frame replaces it, a mid-stream error ends the stream with {@code errorFrame} after it.
+     */
+    public void stream(SimPlan plan, Map<String, String> headers, List<SimFrame> frames, Buffer errorFrame) {
+        long[] due = new long[frames.size()];
+        int contentFrames = 0;
+        long tokens = 0;
+        for (int i = 0; i < frames.size(); i++) {
+            tokens += frames.get(i).tokens();
+            due[i] = plan.ttftMs() + Math.round(Math.max(0, tokens - 1) * plan.msPerToken());
+            if (frames.get(i).carriesContent()) {
+                contentFrames++;
+            }
+        }
+        int faultFrame = -1;
+        if (plan.fault() == SimFault.ABORT || plan.fault() == SimFault.MALFORMED
+                || plan.fault() == SimFault.MID_STREAM_ERROR) {
+            int nth = plan.faultChunk(contentFrames);
+            for (int i = 0, seen = 0; i < frames.size(); i++) {
+                if (frames.get(i).carriesContent() && seen++ == nth) {
+                    faultFrame = i;
+                    break;
+                }
+            }
+        }
+        int fault = faultFrame;
+        later(plan.ttftMs(), () -> {
+            head(200, headers);
+            response.setChunked(true);
+            pump(plan, frames, due, 0, fault, errorFrame);
+        });
+    }
+
+    private void pump(SimPlan plan, List<SimFrame> frames, long[] due, int next, int faultFrame, Buffer errorFrame) {
+        long elapsed = elapsedMs();
+        int i = next;
+        while (i < frames.size() && due[i] <= elapsed) {
+            SimFrame frame = frames.get(i);
+            if (i == faultFrame) {
+                switch (plan.fault()) {
+                    case ABORT -> {
+                        runtime.counters().count(model, SimCounters.Event.ABORTED);
+                        response.write(frame.bytes()).onComplete(r -> closeConnection());
+                        return;
+                    }
+                    case MID_STREAM_ERROR -> {
+                        runtime.counters().count(model, SimCounters.Event.MID_STREAM_ERROR);
+                        response.write(frame.bytes());
+                        response.end(errorFrame);
+                        return;
+                    }
+                    case MALFORMED -> {
+                        runtime.counters().count(model, SimCounters.Event.MALFORMED);
+                        response.write(frame.malformed() != null ? frame.malformed()
+                                : frame.bytes().slice(0, frame.bytes().length() / 2));
+                    }
+                    default -> response.write(frame.bytes());
+                }
+            } else if (frame.bytes().length() > 0) {
+                response.write(frame.bytes());
+            }
+            i++;
+        }
+        if (i == frames.size()) {
+            response.end();
+            runtime.counters().count(model, SimCounters.Event.COMPLETED);
+            return;
+        }
+        int from = i;
+        later(due[i] - elapsed, () -> pump(plan, frames, due, from, faultFrame, errorFrame));
+    }
+
+    private long elapsedMs() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** Runs {@code action} on this request's event loop after {@code delayMs} from now, unless the caller left. */
+    private void later(long delayMs, Runnable action) {
+        if (delayMs <= 0) {
+            ctx.vertx().runOnContext(v -> {
+                if (!closed) action.run();
+            });
+        } else {
+            ctx.vertx().setTimer(delayMs, id -> {
+                if (!closed) action.run();
+            });
+        }
+    }
+
+    private void head(int status, Map<String, String> headers) {
+        response.setStatusCode(status);
+        MultiMap h = response.headers();
+        headers.forEach(h::set);
+    }
+
+    private void send(Answer answer) {
+        if (closed || response.ended()) {
+            return;
+        }
+        head(answer.status(), answer.headers());
+        response.end(answer.body());
+    }
+
+    private void sendCompleted(Answer answer) {
+        send(answer);
+        runtime.counters().count(model, SimCounters.Event.COMPLETED);
+    }
+
+    private void closeConnection() {
+        closedByUs = true;
+        ctx.request().connection().close();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.switchboard.sim;
+
+import io.vertx.core.Vertx;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The simulated upstream as its own process, without Quarkus:
+ * {@code java -cp '...' dev.switchboard.sim.SimulatorMain --port 8090 --seed 7 --profiles sim.yaml --keys k1,k2}.
+ */
+public final class SimulatorMain {
+
+    private static final String USAGE = """
+            Usage: SimulatorMain [--port N] [--host H] [--seed N] [--profiles FILE] [--keys K1,K2]
+              --port      port to listen on (default 8090; 0 = any free port)
+              --host      interface to bind (default 127.0.0.1; 0.0.0.0 for all)
+              --seed      seed of every random choice (default 42)
+              --profiles  YAML or JSON file: model id -> profile fields, "*" = the default profile
+              --keys      accepted API keys, comma-separated (default sim-key-1)
+            """;
+
+    private SimulatorMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        SimConfig config = SimConfig.defaults();
+        int port = 8090;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                if (arg.equals("--help") || arg.equals("-h")) {
+                    System.out.print(USAGE);
+                    return;
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(arg + " needs a value");
+                }
+                String value = args[++i];
+                switch (arg) {
+                    case "--port" -> port = Integer.parseInt(value);
+                    case "--host" -> config = config.withHost(value);
+                    case "--seed" -> config = config.withSeed(Long.parseLong(value));
+                    case "--profiles" -> {
+                        Path file = Path.of(value);
+                        if (!Files.isReadable(file)) {
+                            throw new IllegalArgumentException("cannot read profiles file " + file);
+                        }
+                        config = config.withProfiles(SimProfiles.read(file, config.defaultProfile()));
+                    }
+                    case "--keys" -> {
+                        Set<String> keys = new LinkedHashSet<>();
+                        Arrays.stream(value.split(",")).map(String::trim).filter(k -> !k.isEmpty())
+                                .forEach(keys::add);
+                        config = config.withApiKeys(keys);
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + arg);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+
+        Vertx vertx = Vertx.vertx();
+        SimServer server = new SimServer(vertx, config);
+        int actual = server.start(port);
+        String url = "http://" + config.host() + ":" + actual;
+        System.out.println("Switchboard simulated upstream listening on " + url);
+        System.out.println("  OpenAI:    " + url + "/v1  (Azure: " + url + "/openai/deployments/{model}/...)");
+        System.out.println("  Anthropic: " + url);
+        System.out.println("  Control:   " + url + "/_sim/profiles, " + url + "/_sim/requests");
+        System.out.println("  Seed " + config.seed() + ", " + config.profiles().size() + " model profile(s), "
+                + config.apiKeys().size() + " API key(s)");
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            vertx.close();
+            stopped.countDown();
+        }, "sim-shutdown"));
+        stopped.await();
+    }
+}
