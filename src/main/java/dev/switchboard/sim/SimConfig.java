@@ -1,6 +1,8 @@
 package dev.switchboard.sim;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,10 +15,12 @@ import java.util.Set;
  *        TTFTs and texts
  * @param defaultProfile the profile of models without one of their own
  * @param profiles per model id
- * @param apiKeys the keys the OpenAI and Anthropic protocols accept
+ * @param apiKeys the keys the OpenAI and Anthropic protocols (and the Gemini API's) accept
+ * @param googleServiceAccounts the service accounts whose signed JWTs the Google token endpoint takes (Vertex AI);
+ *        none means one made up by the simulator (see {@link SimGoogleAuth})
  */
 public record SimConfig(String host, long seed, SimProfile defaultProfile, Map<String, SimProfile> profiles,
-        Set<String> apiKeys) {
+        Set<String> apiKeys, List<SimServiceAccount> googleServiceAccounts) {
 
     /** The key accepted when none is configured; it is public on purpose, the simulator guards nothing. */
     public static final String DEFAULT_API_KEY = "sim-key-1";
@@ -24,40 +28,48 @@ public record SimConfig(String host, long seed, SimProfile defaultProfile, Map<S
     public SimConfig {
         profiles = Map.copyOf(profiles);
         apiKeys = Set.copyOf(apiKeys);
+        googleServiceAccounts = googleServiceAccounts == null ? List.of() : List.copyOf(googleServiceAccounts);
         if (apiKeys.isEmpty()) {
             throw new IllegalArgumentException("at least one API key is needed");
         }
     }
 
     public static SimConfig defaults() {
-        return new SimConfig("127.0.0.1", 42L, SimProfile.DEFAULT, Map.of(), Set.of(DEFAULT_API_KEY));
+        return new SimConfig("127.0.0.1", 42L, SimProfile.DEFAULT, Map.of(), Set.of(DEFAULT_API_KEY), List.of());
     }
 
     public SimConfig withHost(String host) {
-        return new SimConfig(host, seed, defaultProfile, profiles, apiKeys);
+        return new SimConfig(host, seed, defaultProfile, profiles, apiKeys, googleServiceAccounts);
     }
 
     public SimConfig withSeed(long seed) {
-        return new SimConfig(host, seed, defaultProfile, profiles, apiKeys);
+        return new SimConfig(host, seed, defaultProfile, profiles, apiKeys, googleServiceAccounts);
     }
 
     public SimConfig withDefaultProfile(SimProfile profile) {
-        return new SimConfig(host, seed, profile, profiles, apiKeys);
+        return new SimConfig(host, seed, profile, profiles, apiKeys, googleServiceAccounts);
     }
 
     public SimConfig withProfile(String model, SimProfile profile) {
         Map<String, SimProfile> copy = new LinkedHashMap<>(profiles);
         copy.put(model, profile);
-        return new SimConfig(host, seed, defaultProfile, copy, apiKeys);
+        return new SimConfig(host, seed, defaultProfile, copy, apiKeys, googleServiceAccounts);
     }
 
     public SimConfig withProfiles(SimProfiles.Snapshot snapshot) {
         Map<String, SimProfile> copy = new LinkedHashMap<>(profiles);
         copy.putAll(snapshot.models());
-        return new SimConfig(host, seed, snapshot.defaultProfile(), copy, apiKeys);
+        return new SimConfig(host, seed, snapshot.defaultProfile(), copy, apiKeys, googleServiceAccounts);
     }
 
     public SimConfig withApiKeys(Set<String> keys) {
-        return new SimConfig(host, seed, defaultProfile, profiles, keys);
+        return new SimConfig(host, seed, defaultProfile, profiles, keys, googleServiceAccounts);
+    }
+
+    /** Trusts one more service account (the first one configured replaces the made-up default). */
+    public SimConfig withGoogleServiceAccount(SimServiceAccount account) {
+        List<SimServiceAccount> accounts = new ArrayList<>(googleServiceAccounts);
+        accounts.add(account);
+        return new SimConfig(host, seed, defaultProfile, profiles, apiKeys, accounts);
     }
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * SimServer sim = new SimServer(vertx, SimConfig.defaults().withSeed(7));
- * int port = sim.start(0);  // http://127.0.0.1:port/v1 for OpenAI clients, http://127.0.0.1:port for Anthropic ones
+ * int port = sim.start(0);  // http://127.0.0.1:port/v1 for OpenAI clients, http://127.0.0.1:port for Anthropic
+ *                           // and Google (Vertex AI, Gemini API) ones
  * ...
  * sim.stop();
  * }</pre>
@@ -32,9 +33,9 @@ public final class SimServer {
     private final List<SimProtocol> protocols;
     private HttpServer server;
 
-    /** A server speaking the OpenAI (with Azure's form) and Anthropic protocols. */
+    /** A server speaking the OpenAI (with Azure's form), Anthropic and Vertex AI / Gemini API protocols. */
     public SimServer(Vertx vertx, SimConfig config) {
-        this(vertx, config, List.of(new OpenAiSimProtocol(), new AnthropicSimProtocol()));
+        this(vertx, config, List.of(new OpenAiSimProtocol(), new AnthropicSimProtocol(), new VertexSimProtocol()));
     }
 
     public SimServer(Vertx vertx, SimConfig config, List<SimProtocol> protocols) {
