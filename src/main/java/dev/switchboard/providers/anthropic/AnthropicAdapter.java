@@ -66,7 +66,8 @@ public class AnthropicAdapter implements ProviderAdapter {
                 })
                 .onItem().transformToUni(response -> read(response, MAX_RESPONSE_BODY).map(body -> {
                     if (response.status() / 100 != 2) {
-                        throw AnthropicErrors.fromResponse(response.status(), response.header("retry-after"), body, key);
+                        throw AnthropicErrors.fromResponse(response.status(), response.header("retry-after"), body,
+                                key);
                     }
                     return codec.decodeResponse(body);
                 }))
@@ -100,32 +101,49 @@ public class AnthropicAdapter implements ProviderAdapter {
             // a 200 that is not a stream: an error object from a proxy in front of the API, or something else
             return read(response, MAX_ERROR_BODY).<ChatEvent>map(body -> {
                 UpstreamError error = AnthropicErrors.errorInBody(body, key);
-                throw error != null ? error : UpstreamError.of(UpstreamErrorKind.MALFORMED_RESPONSE,
-                        "The provider answered a streaming request with " + contentType + " instead of an event stream");
+                throw error != null ? error : UpstreamError.of(UpstreamErrorKind.MALFORMED_RESPONSE, "The provider "
+                        + "answered a streaming request with " + contentType + " instead of an event stream");
             }).toMulti();
         }
         AnthropicStreamMapper mapper = new AnthropicStreamMapper(key);
         List<ChatEvent> ready = new ArrayList<>();
         SseParser parser = new SseParser(event -> ready.addAll(mapper.onEvent(event)));
         return response.chunks()
-                .onItem().transformToIterable(chunk -> {
-                    parser.feed(chunk.getBytes());
-                    return drain(ready);
+                .onItem().transformToMultiAndConcatenate(chunk -> {
+                    try {
+                        parser.feed(chunk.getBytes());
+                        return Multi.createFrom().iterable(drain(ready));
+                    } catch (UpstreamError e) {
+                        // the events before the failure in this chunk still go out, then the failure
+                        return eventsThenFailure(drain(ready), e);
+                    }
                 })
                 .onCompletion().switchTo(() -> {
-                    if (!mapper.isDone()) {
-                        try {
-                            // a last event without its blank line; if it is cut short, the stream was cut short
-                            parser.end();
-                        } catch (UpstreamError e) {
-                            if (e.kind() != UpstreamErrorKind.MALFORMED_RESPONSE) {
-                                throw e;
-                            }
+                    try {
+                        if (!mapper.isDone()) {
+                            endOfStream(parser);
                         }
+                        mapper.finish();
+                        return Multi.createFrom().iterable(drain(ready));
+                    } catch (UpstreamError e) {
+                        return eventsThenFailure(drain(ready), e);
                     }
-                    mapper.finish();
-                    return Multi.createFrom().iterable(drain(ready));
                 });
+    }
+
+    /** A last event without its blank line is taken; one cut short means the stream was cut short. */
+    private static void endOfStream(SseParser parser) {
+        try {
+            parser.end();
+        } catch (UpstreamError e) {
+            if (e.kind() != UpstreamErrorKind.MALFORMED_RESPONSE) {
+                throw e;
+            }
+        }
+    }
+
+    private static Multi<ChatEvent> eventsThenFailure(List<ChatEvent> events, UpstreamError failure) {
+        return Multi.createFrom().iterable(events).onCompletion().failWith(failure);
     }
 
     private static List<ChatEvent> drain(List<ChatEvent> ready) {

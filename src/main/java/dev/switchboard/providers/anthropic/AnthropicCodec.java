@@ -88,7 +88,7 @@ public final class AnthropicCodec {
         return dialect;
     }
 
-    /** The request body, ready to send. Fails with {@link UpstreamErrorKind#BAD_REQUEST} for what Claude cannot take. */
+    /** The request body, ready to send; fails with {@link UpstreamErrorKind#BAD_REQUEST} for what Claude refuses. */
     public byte[] encodeRequest(ChatRequest request, boolean stream) {
         try {
             return JSON.writeValueAsBytes(toWire(request, stream));
@@ -146,7 +146,7 @@ public final class AnthropicCodec {
         boolean cached = false;
         for (ContentPart part : request.system()) {
             if (part instanceof ContentPart.Text t && !t.text().isEmpty()) {
-                blocks.add(new AnthropicContentBlock.Text(t.text(), t.cacheBreakpoint() ? CacheControl.EPHEMERAL : null));
+                blocks.add(text(t));
                 cached |= t.cacheBreakpoint();
             }
         }
@@ -254,8 +254,7 @@ public final class AnthropicCodec {
     /** One neutral part as a block, or null when it has nothing the API would accept. */
     private static AnthropicContentBlock block(ContentPart part) {
         return switch (part) {
-            case ContentPart.Text t -> t.text().isEmpty() ? null
-                    : new AnthropicContentBlock.Text(t.text(), t.cacheBreakpoint() ? CacheControl.EPHEMERAL : null);
+            case ContentPart.Text t -> t.text().isEmpty() ? null : text(t);
             case ContentPart.Image i -> image(i);
             case ContentPart.ToolCall c -> new AnthropicContentBlock.ToolUse(c.id(), c.name(), toolInput(c), null);
             case ContentPart.ToolResult r -> toolResult(r);
@@ -294,16 +293,19 @@ public final class AnthropicCodec {
         List<AnthropicContentBlock> content = new ArrayList<>();
         for (ContentPart part : result.content()) {
             switch (part) {
-                case ContentPart.Text t when !t.text().isEmpty() -> content.add(
-                        new AnthropicContentBlock.Text(t.text(), t.cacheBreakpoint() ? CacheControl.EPHEMERAL : null));
+                case ContentPart.Text t when !t.text().isEmpty() -> content.add(text(t));
                 case ContentPart.Image i -> content.add(image(i));
                 default -> {
                     // tool results hold text and images only
                 }
             }
         }
-        return new AnthropicContentBlock.ToolResult(result.toolCallId(), content.isEmpty() ? null : List.copyOf(content),
-                result.isError() ? Boolean.TRUE : null, null);
+        return new AnthropicContentBlock.ToolResult(result.toolCallId(),
+                content.isEmpty() ? null : List.copyOf(content), result.isError() ? Boolean.TRUE : null, null);
+    }
+
+    private static AnthropicContentBlock.Text text(ContentPart.Text text) {
+        return new AnthropicContentBlock.Text(text.text(), text.cacheBreakpoint() ? CacheControl.EPHEMERAL : null);
     }
 
     /** The arguments text as the JSON object the API wants in {@code input}. */

@@ -45,10 +45,10 @@ final class AnthropicStreamCall {
     private void start(Multi<ChatEvent> upstreamEvents, CallOptions options) {
         emitter.onTermination(this::cancelEverything);
         synchronized (lock) {
-            firstTokenTimer = schedule(options.firstTokenTimeout(), () -> deadline(
-                    "The provider sent no content within the first-token timeout of " + human(options.firstTokenTimeout())));
-            totalTimer = schedule(options.totalTimeout(), () -> deadline(
-                    "The provider's stream did not finish within the total timeout of " + human(options.totalTimeout())));
+            firstTokenTimer = schedule(options.firstTokenTimeout(), () -> deadline("The provider sent no content "
+                    + "within the first-token timeout of " + human(options.firstTokenTimeout())));
+            totalTimer = schedule(options.totalTimeout(), () -> deadline("The provider's stream did not finish "
+                    + "within the total timeout of " + human(options.totalTimeout())));
         }
         Cancellable subscription = upstreamEvents.subscribe().with(this::onEvent, this::onFailure, this::onCompletion);
         synchronized (lock) {

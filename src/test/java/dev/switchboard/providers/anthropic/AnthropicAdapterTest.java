@@ -311,6 +311,29 @@ class AnthropicAdapterTest {
     }
 
     @Test
+    void eventsBeforeAnErrorInTheSameChunkAreStillDelivered() {
+        serve(req -> req.response().setChunked(true).putHeader("content-type", "text/event-stream")
+                .write(Buffer.buffer(Fixtures.bytes("stream-error.sse"))));
+
+        AssertSubscriber<ChatEvent> subscriber = subscribe(adapter.stream(target(), hello(), OPTIONS));
+
+        assertThat(failure(subscriber).kind()).isEqualTo(UpstreamErrorKind.OVERLOADED);
+        assertThat(subscriber.getItems()).containsExactly(new ChatEvent.Start("msg_01ErrMidStream", MODEL),
+                new ChatEvent.TextDelta("Once upon"));
+    }
+
+    @Test
+    void aWholeStreamInOneChunkWithoutItsLastBlankLine() {
+        String body = Fixtures.text("stream-text.sse").stripTrailing();
+        serve(req -> req.response().putHeader("content-type", "text/event-stream").end(body));
+
+        AssertSubscriber<ChatEvent> subscriber = subscribe(adapter.stream(target(), hello(), OPTIONS));
+
+        subscriber.awaitCompletion(WAIT);
+        assertThat(subscriber.getItems()).isEqualTo(Fixtures.mapWhole("stream-text.sse", new AnthropicStreamMapper()));
+    }
+
+    @Test
     void aStreamEndingBeforeMessageStopIsAnError() {
         serve(sse(Fixtures.bytes("stream-cut.sse"), true));
 

@@ -34,7 +34,8 @@ public sealed interface AnthropicContentBlock {
     @JsonProperty("type")
     String type();
 
-    record Text(String text, @JsonProperty("cache_control") CacheControl cacheControl) implements AnthropicContentBlock {
+    record Text(String text, @JsonProperty("cache_control") CacheControl cacheControl)
+            implements AnthropicContentBlock {
 
         @Override
         public String type() {
