@@ -86,11 +86,17 @@ public class AnthropicAdapter implements ProviderAdapter {
                 })
                 // everything below runs in the callback that delivers the response head, so the body's handlers
                 // are in place before its first chunk can arrive
-                .onItem().transformToMulti(response -> events(response, key));
+                .onItem().transformToMulti(response -> streamEvents(response, key));
         return AnthropicStreamCall.of(upstreamEvents, options);
     }
 
-    private static Multi<ChatEvent> events(UpstreamResponse response, String key) {
+    /**
+     * A streamed Messages response as neutral events: an error status or a non-stream body fails classified, an
+     * event stream is parsed as it arrives. Public for Claude on Vertex AI, whose streamRawPredict answers the same.
+     *
+     * @param key the credential to scrub from provider messages, if any
+     */
+    public static Multi<ChatEvent> streamEvents(UpstreamResponse response, String key) {
         if (response.status() / 100 != 2) {
             return read(response, MAX_ERROR_BODY).<ChatEvent>map(body -> {
                 throw AnthropicErrors.fromResponse(response.status(), response.header("retry-after"), body, key);

@@ -20,8 +20,11 @@ import java.util.concurrent.TimeUnit;
  * A deadline, an upstream failure or the subscriber's cancellation each cancel the upstream subscription, which
  * resets the HTTP request. Events, failure and completion are serialised under one lock because the deadlines fire
  * on a timer thread while events arrive on the event loop.
+ *
+ * <p>Nothing here is specific to Anthropic: Claude on Vertex AI uses it as is, and it can move to
+ * {@code providers.http} once another kind needs the same deadlines.
  */
-final class AnthropicStreamCall {
+public final class AnthropicStreamCall {
 
     private final MultiEmitter<? super ChatEvent> emitter;
     private final Object lock = new Object();
@@ -37,8 +40,11 @@ final class AnthropicStreamCall {
         this.emitter = emitter;
     }
 
-    /** A cold stream: each subscription makes its own upstream call. */
-    static Multi<ChatEvent> of(Multi<ChatEvent> upstreamEvents, CallOptions options) {
+    /**
+     * The upstream events with the first-token and total deadlines of {@code options} applied. Cold: each
+     * subscription makes its own upstream call.
+     */
+    public static Multi<ChatEvent> of(Multi<ChatEvent> upstreamEvents, CallOptions options) {
         return Multi.createFrom().emitter(emitter -> new AnthropicStreamCall(emitter).start(upstreamEvents, options));
     }
 
