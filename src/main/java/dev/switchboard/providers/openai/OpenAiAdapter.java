@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -116,34 +117,46 @@ public class OpenAiAdapter implements ProviderAdapter {
      * for is read whole and replayed; otherwise SSE is parsed and mapped chunk by chunk as the bytes arrive.
      */
     private static Multi<ChatEvent> events(UpstreamResponse response, Collection<String> secrets) {
-        String contentType = Optional.ofNullable(response.header("content-type")).orElse("");
+        String contentType = Optional.ofNullable(response.header("content-type")).orElse("").toLowerCase(Locale.ROOT);
         if (response.status() / 100 != 2 || contentType.contains("json")) {
             return body(response).onItem().transformToMulti(body -> {
                 ChatResponse whole = answer(response, body, secrets);
                 return Multi.createFrom().iterable(OpenAiStreamMapper.replay(whole));
             });
         }
+        if (contentType.contains("text/html")) {
+            // a proxy's or captive portal's page, not the provider
+            return body(response).onItem().transformToMulti(body -> Multi.createFrom().failure(OpenAiErrors.malformed(
+                    "The provider answered a streaming request with an HTML page",
+                    body == null ? "" : body.toString(StandardCharsets.UTF_8), secrets)));
+        }
         OpenAiStreamMapper mapper = new OpenAiStreamMapper(secrets);
         List<ChatEvent> out = new ArrayList<>();
         SseParser parser = new SseParser(event -> out.addAll(mapper.onEvent(event)));
         return response.chunks()
-                .onItem().transformToIterable(chunk -> {
-                    out.clear();
-                    parser.feed(chunk.getBytes());
-                    return List.copyOf(out);
-                })
+                .onItem().transformToMultiAndConcatenate(chunk -> mapped(out, () -> parser.feed(chunk.getBytes())))
                 // after [DONE] the answer is complete: a connection that then breaks or stalls takes nothing away
                 .onFailure(f -> mapper.isDone()).recoverWithCompletion()
-                .onCompletion().switchTo(() -> {
-                    out.clear();
-                    try {
-                        parser.end();
-                        out.addAll(mapper.onEnd());
-                    } catch (UpstreamError e) {
-                        return Multi.createFrom().failure(e);
-                    }
-                    return Multi.createFrom().iterable(List.copyOf(out));
-                });
+                .onCompletion().switchTo(() -> mapped(out, () -> {
+                    parser.end();
+                    out.addAll(mapper.onEnd());
+                }));
+    }
+
+    /**
+     * The events that {@code step} maps, in order; when it fails part-way, the events mapped before the failure
+     * still go out first (a text delta and an error object can share one network read).
+     */
+    private static Multi<ChatEvent> mapped(List<ChatEvent> out, Runnable step) {
+        out.clear();
+        try {
+            step.run();
+        } catch (UpstreamError e) {
+            List<ChatEvent> before = List.copyOf(out);
+            return before.isEmpty() ? Multi.createFrom().failure(e) : Multi.createBy().concatenating()
+                    .streams(Multi.createFrom().iterable(before), Multi.createFrom().failure(e));
+        }
+        return Multi.createFrom().iterable(List.copyOf(out));
     }
 
     UpstreamRequest request(UpstreamTarget target, ChatRequest request, boolean stream) {

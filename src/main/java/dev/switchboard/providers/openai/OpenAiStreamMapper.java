@@ -88,6 +88,10 @@ final class OpenAiStreamMapper {
         if (node.has("error") || "error".equals(node.path("object").asText())) {
             throw OpenAiErrors.fromStream(node, secrets);
         }
+        if (!node.has("choices") && !node.has("usage") && !node.has("id") && !node.has("x_groq")) {
+            // a host's keep-alive ({} or a named ping event): nothing to map, and no reason for a Start yet
+            return List.of();
+        }
         ChatCompletionChunk chunk;
         try {
             chunk = OpenAiCodec.JSON.treeToValue(node, ChatCompletionChunk.class);

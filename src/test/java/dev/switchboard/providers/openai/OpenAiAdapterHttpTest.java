@@ -316,11 +316,24 @@ class OpenAiAdapterHttpTest {
     }
 
     @Test
-    void errorObjectMidStream() {
+    void errorObjectMidStreamAfterTheTextThatCameWithIt() {
+        // the whole body in one write: the text delta and the error object arrive in the same read
         handler = (req, body) -> sse(req, Fixtures.text("stream-error-midstream.sse"));
+        List<ChatEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        UpstreamError error = failure(() -> adapter.stream(groq(), hello(), OPTIONS).onItem().invoke(seen::add)
+                .collect().asList().await().atMost(WAIT));
+        assertThat(error.kind()).isEqualTo(UpstreamErrorKind.SERVER_ERROR);
+        assertThat(seen).contains(new ChatEvent.TextDelta("Once upon"));
+    }
+
+    @Test
+    void htmlPageWithStatus200IsMalformed() {
+        handler = (req, body) -> req.response().setStatusCode(200).putHeader("content-type", "text/html")
+                .end("<html><head><title>Sign in to Wi-Fi</title></head></html>");
         UpstreamError error = failure(() -> adapter.stream(groq(), hello(), OPTIONS).collect().asList()
                 .await().atMost(WAIT));
-        assertThat(error.kind()).isEqualTo(UpstreamErrorKind.SERVER_ERROR);
+        assertThat(error.kind()).isEqualTo(UpstreamErrorKind.MALFORMED_RESPONSE);
+        assertThat(error.getMessage()).contains("HTML page").contains("Sign in to Wi-Fi");
     }
 
     @Test

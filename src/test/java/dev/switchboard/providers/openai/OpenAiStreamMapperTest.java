@@ -280,6 +280,15 @@ class OpenAiStreamMapperTest {
         assertThat(out.text()).isEqualTo("I can't help with that.");
     }
 
+    @Test
+    void keepAlivesAreNotChunks() {
+        Outcome out = run("data: {}\n\nevent: ping\ndata: {}\n\n" + chunk("{\"content\":\"x\"}", "stop")
+                + "data: {}\n\ndata: [DONE]\n\n");
+        assertThat(out.failure()).isNull();
+        assertThat(out.events().getFirst()).isEqualTo(new ChatEvent.Start("chatcmpl-1", "m"));
+        assertThat(out.events()).hasSize(3);
+    }
+
     private static UpstreamErrorKind errorKind(String data) {
         Outcome out = run(chunk("{\"content\":\"x\"}", null) + "data: " + data + "\n\n");
         assertThat(out.failure()).as(data).isNotNull();
