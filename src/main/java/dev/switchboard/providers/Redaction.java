@@ -82,10 +82,13 @@ public final class Redaction {
         Matcher run = ALNUM_RUN.matcher(token);
         while (run.find()) {
             String r = run.group();
-            boolean digit = r.chars().anyMatch(Character::isDigit);
+            long digits = r.chars().filter(Character::isDigit).count();
+            long letters = r.length() - digits;
             boolean upper = r.chars().anyMatch(Character::isUpperCase);
             boolean lower = r.chars().anyMatch(Character::isLowerCase);
-            if (digit && (upper || lower) || upper && lower && r.length() >= 28) {
+            // random tokens mix digits and letters throughout; identifiers (getCurrentWeather, Qwen2VLForCausalLM)
+            // have a digit or two at most, or no mixed case over such a length
+            if (digits >= 3 && letters >= 3 || upper && lower && r.length() >= 40) {
                 return true;
             }
         }

@@ -54,7 +54,8 @@ class RedactionTest {
         String text = "This model's maximum context length is 128000 tokens. However, your messages resulted in "
                 + "130532 tokens. Model claude-3-5-sonnet-20241022, meta-llama/Llama-3.3-70B-Instruct-Turbo, "
                 + "accounts/fireworks/models/llama-v3p1-405b-instruct, gpt-4o-mini-2024-07-18 and "
-                + "Qwen/Qwen2.5-72B-Instruct. Visit https://platform.openai.com/account/rate-limits to learn more.";
+                + "Qwen/Qwen2.5-72B-Instruct, Qwen2VLForConditionalGeneration, tool getCurrentWeatherForecastInCity, "
+                + "deployment gpt4oMiniProductionEastUs2. Visit https://platform.openai.com/account/rate-limits to learn more.";
         assertThat(redact(text)).isEqualTo(text);
         assertThat(redact(null)).isNull();
         assertThat(redact("")).isEmpty();
