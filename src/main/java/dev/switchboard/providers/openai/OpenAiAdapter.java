@@ -107,7 +107,7 @@ public class OpenAiAdapter implements ProviderAdapter {
         }
         if (json.has("error") && !json.has("choices")) {
             // a few hosts report failures with status 200
-            throw OpenAiErrors.fromStream(json, secrets);
+            throw OpenAiErrors.fromOkBody(json, secrets);
         }
         return OpenAiCodec.fromWire(OpenAiCodec.decodeResponse(json));
     }

@@ -60,12 +60,21 @@ public final class OpenAiErrors {
      * {@code error} event: the HTTP status was 200, so the body alone tells what happened.
      */
     public static UpstreamError fromStream(JsonNode root, Collection<String> secrets) {
+        return fromBodyOnly(root, secrets, " in the middle of the stream");
+    }
+
+    /** The error for an error object that a host sent as the whole body of a 200 answer. */
+    public static UpstreamError fromOkBody(JsonNode root, Collection<String> secrets) {
+        return fromBodyOnly(root, secrets, " (with HTTP 200)");
+    }
+
+    private static UpstreamError fromBodyOnly(JsonNode root, Collection<String> secrets, String where) {
         ErrorObject error = errorObject(root);
         String words = error != null ? error.messageText() : root.toString();
         Integer status = error != null ? numericStatus(error) : null;
         UpstreamErrorKind kind = status != null && status >= 400 ? kind(status, error, words)
                 : streamKind(error, words);
-        return build(kind, status, null, headline(kind, status, error) + " in the middle of the stream", words, secrets);
+        return build(kind, status, null, headline(kind, status, error) + where, words, secrets);
     }
 
     /** The error for a body that is not Chat Completions at all, where one was expected. */
@@ -117,7 +126,7 @@ public final class OpenAiErrors {
         };
     }
 
-    /** An error inside a 200 stream, told apart by its code and type alone; unknown ones are the provider's failure. */
+    /** An error under status 200, told apart by its code and type alone; unknown ones are the provider's failure. */
     private static UpstreamErrorKind streamKind(ErrorObject error, String words) {
         String code = lower(error == null ? null : error.codeText());
         String type = lower(error == null ? null : error.type());

@@ -232,8 +232,9 @@ class OpenAiAdapterHttpTest {
         assertThat(failure(() -> adapter.chat(groq(), hello(), OPTIONS).await().atMost(WAIT)).kind())
                 .isEqualTo(UpstreamErrorKind.MALFORMED_RESPONSE);
         handler = (req, body) -> json(req, 200, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}");
-        assertThat(failure(() -> adapter.chat(groq(), hello(), OPTIONS).await().atMost(WAIT)).kind())
-                .isEqualTo(UpstreamErrorKind.OVERLOADED);
+        UpstreamError okError = failure(() -> adapter.chat(groq(), hello(), OPTIONS).await().atMost(WAIT));
+        assertThat(okError.kind()).isEqualTo(UpstreamErrorKind.OVERLOADED);
+        assertThat(okError.getMessage()).isEqualTo("The provider is overloaded (with HTTP 200): overloaded");
     }
 
     @Test
