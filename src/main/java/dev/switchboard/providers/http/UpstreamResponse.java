@@ -27,9 +27,9 @@ public final class UpstreamResponse {
         return response.getHeader(name);
     }
 
-    /** The whole body. */
+    /** The whole body; cancelling it (a total deadline, say) resets the upstream request. */
     public Uni<Buffer> body() {
-        return response.body();
+        return response.body().onCancellation().invoke(() -> response.request().reset());
     }
 
     /** The body as it arrives; cancelling it resets the upstream request. */

@@ -1,0 +1,147 @@
+package dev.switchboard.providers;
+
+import dev.switchboard.llm.ChatEvent;
+import dev.switchboard.llm.UpstreamError;
+import dev.switchboard.llm.UpstreamErrorKind;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+import java.time.Duration;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The first-token and total deadlines of one streamed attempt, counted from subscription (when the request goes
+ * out): no content event ({@link ChatEvent#isContent()}) before the first deadline, or no end before the total one,
+ * cancels the upstream (which resets the HTTP request) and fails the stream with {@link UpstreamErrorKind#TIMEOUT}.
+ * The idle deadline between chunks is the HTTP client's. Demand passes through untouched: a slow reader still slows
+ * the upstream read.
+ */
+public final class StreamDeadlines {
+
+    private StreamDeadlines() {
+    }
+
+    public static Multi<ChatEvent> apply(Multi<ChatEvent> events, CallOptions options) {
+        return apply(events, options.firstTokenTimeout(), options.totalTimeout(), Infrastructure.getDefaultWorkerPool());
+    }
+
+    static Multi<ChatEvent> apply(Multi<ChatEvent> events, Duration firstToken, Duration total,
+                                  ScheduledExecutorService scheduler) {
+        return Multi.createFrom().publisher(
+                downstream -> events.subscribe(new Guard(downstream, firstToken, total, scheduler)));
+    }
+
+    /** Sits between the stream and its reader; every signal to the reader is sent under one lock, timers included. */
+    private static final class Guard implements Flow.Subscriber<ChatEvent>, Flow.Subscription {
+
+        private final Flow.Subscriber<? super ChatEvent> downstream;
+        private final Duration firstToken;
+        private final Duration total;
+        private final ScheduledExecutorService scheduler;
+        private final Object lock = new Object();
+        private Flow.Subscription upstream;
+        private boolean done;
+        private boolean sawContent;
+        private ScheduledFuture<?> firstTokenTimer;
+        private ScheduledFuture<?> totalTimer;
+
+        Guard(Flow.Subscriber<? super ChatEvent> downstream, Duration firstToken, Duration total,
+              ScheduledExecutorService scheduler) {
+            this.downstream = downstream;
+            this.firstToken = firstToken;
+            this.total = total;
+            this.scheduler = scheduler;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            synchronized (lock) {
+                upstream = subscription;
+                if (firstToken != null) {
+                    firstTokenTimer = scheduler.schedule(() -> expire(true), firstToken.toNanos(), TimeUnit.NANOSECONDS);
+                }
+                if (total != null) {
+                    totalTimer = scheduler.schedule(() -> expire(false), total.toNanos(), TimeUnit.NANOSECONDS);
+                }
+                downstream.onSubscribe(this);
+            }
+        }
+
+        @Override
+        public void onNext(ChatEvent event) {
+            synchronized (lock) {
+                if (done) {
+                    return;
+                }
+                if (!sawContent && event.isContent()) {
+                    sawContent = true;
+                    cancel(firstTokenTimer);
+                }
+                downstream.onNext(event);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            synchronized (lock) {
+                if (finish()) {
+                    downstream.onError(failure);
+                }
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            synchronized (lock) {
+                if (finish()) {
+                    downstream.onComplete();
+                }
+            }
+        }
+
+        private void expire(boolean firstTokenDeadline) {
+            synchronized (lock) {
+                if (firstTokenDeadline && sawContent || !finish()) {
+                    return;
+                }
+                upstream.cancel();
+                downstream.onError(UpstreamError.of(UpstreamErrorKind.TIMEOUT, firstTokenDeadline
+                        ? "The provider sent no first token within " + firstToken.toMillis() + " ms"
+                        : "The provider did not finish within " + total.toMillis() + " ms"));
+            }
+        }
+
+        @Override
+        public void request(long n) {
+            upstream.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            synchronized (lock) {
+                finish();
+            }
+            upstream.cancel();
+        }
+
+        /** Marks the end; false when it had already ended. */
+        private boolean finish() {
+            if (done) {
+                return false;
+            }
+            done = true;
+            cancel(firstTokenTimer);
+            cancel(totalTimer);
+            return true;
+        }
+
+        private static void cancel(ScheduledFuture<?> timer) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+    }
+}
