@@ -61,7 +61,7 @@ public class AnthropicAdapter implements ProviderAdapter {
     public Uni<ChatResponse> chat(UpstreamTarget target, ChatRequest request, CallOptions options) {
         String key = apiKey(target);
         return Uni.createFrom().deferred(() -> {
-                    UpstreamRequest upstream = upstreamRequest(target, codec.encodeRequest(request, false), false);
+                    UpstreamRequest upstream = upstreamRequest(target, codec.encodeRequest(forTarget(target, request), false), false);
                     return http.send(upstream, options);
                 })
                 .onItem().transformToUni(response -> read(response, MAX_RESPONSE_BODY).map(body -> {
@@ -81,7 +81,7 @@ public class AnthropicAdapter implements ProviderAdapter {
     public Multi<ChatEvent> stream(UpstreamTarget target, ChatRequest request, CallOptions options) {
         String key = apiKey(target);
         Multi<ChatEvent> upstreamEvents = Uni.createFrom().deferred(() -> {
-                    UpstreamRequest upstream = upstreamRequest(target, codec.encodeRequest(request, true), true);
+                    UpstreamRequest upstream = upstreamRequest(target, codec.encodeRequest(forTarget(target, request), true), true);
                     return http.send(upstream, options);
                 })
                 // everything below runs in the callback that delivers the response head, so the body's handlers
@@ -201,5 +201,10 @@ public class AnthropicAdapter implements ProviderAdapter {
 
     private static String apiKey(UpstreamTarget target) {
         return target.settings() == null ? null : target.settings().apiKey().orElse(null);
+    }
+
+    /** The target names the model the provider expects; the request may still carry the caller's name. */
+    private static ChatRequest forTarget(UpstreamTarget target, ChatRequest request) {
+        return target.upstreamModel() == null ? request : request.withModel(target.upstreamModel());
     }
 }
