@@ -44,6 +44,11 @@ class PackagedAppIT {
             assertThat(Integer.parseInt(count.group(1))).isGreaterThanOrEqualTo(40);
             assertThat(page).contains("anthropic/claude-sonnet-4");
             assertThat(Files.readString(log1)).contains("embedded PostgreSQL").contains("Successfully applied");
+            // No keys anywhere: demo mode, every provider simulated by the built-in upstream.
+            assertThat(Files.readString(log1)).contains("Demo mode");
+            assertThat(page).contains("Demo mode.");
+            assertThat(get(httpPort, "/api/v1/models/anthropic/claude-sonnet-4/endpoints"))
+                    .contains("\"status\":\"simulated\"").doesNotContain("not configured");
         } finally {
             stop(first);
         }

@@ -3,6 +3,7 @@ package dev.switchboard.catalog;
 import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.providers.ProviderSettings;
 import dev.switchboard.providers.ProviderSettingsLookup;
+import dev.switchboard.sim.DemoMode;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -37,6 +38,9 @@ public class CatalogService {
     @Inject
     ProviderSettingsLookup settings;
 
+    @Inject
+    DemoMode demo;
+
     private volatile Catalog current = Catalog.empty();
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
@@ -66,8 +70,10 @@ public class CatalogService {
         Map<String, CatalogProvider> providers = Provider.<Provider>list("retiredAt is null").stream()
                 .map(this::toProvider)
                 .collect(Collectors.toMap(CatalogProvider::slug, Function.identity()));
+        List<Endpoint> activeEndpoints = Endpoint.list("retiredAt is null");
+        simulateUnconfigured(providers, activeEndpoints);
         Map<String, List<CatalogEndpoint>> endpointsByModel = new HashMap<>();
-        for (Endpoint e : Endpoint.<Endpoint>list("retiredAt is null")) {
+        for (Endpoint e : activeEndpoints) {
             CatalogProvider provider = providers.get(e.providerSlug);
             if (provider == null) {
                 continue; // its provider was retired: the endpoint cannot be served
@@ -96,6 +102,23 @@ public class CatalogService {
         Catalog catalog = new Catalog(models, providers.values(), vendors);
         current = catalog;
         return catalog;
+    }
+
+    /** In demo mode, providers without credentials are backed by the built-in simulated upstream. */
+    private void simulateUnconfigured(Map<String, CatalogProvider> providers, List<Endpoint> endpoints) {
+        boolean anyConfigured = providers.values().stream().anyMatch(p -> p.status() == ProviderStatus.LIVE);
+        if (!demo.active(anyConfigured)) {
+            return;
+        }
+        Map<String, ProviderKind> unconfigured = new HashMap<>();
+        providers.values().stream().filter(p -> p.status() == ProviderStatus.NOT_CONFIGURED)
+                .forEach(p -> unconfigured.put(p.slug(), p.kind()));
+        Map<String, String> upstreamModels = new HashMap<>();
+        endpoints.stream().filter(e -> unconfigured.containsKey(e.providerSlug))
+                .forEach(e -> upstreamModels.putIfAbsent(e.upstreamId, e.providerSlug));
+        Map<String, DemoMode.Backing> backing = demo.back(unconfigured, upstreamModels);
+        backing.forEach((slug, b) -> providers.computeIfPresent(slug, (s, p) -> new CatalogProvider(p.slug(),
+                p.name(), p.kind(), b.baseUrl(), p.region(), p.website(), p.description(), ProviderStatus.SIMULATED)));
     }
 
     private CatalogProvider toProvider(Provider p) {

@@ -4,6 +4,8 @@ package dev.switchboard.catalog;
 public enum ProviderStatus {
     /** Credentials are configured: requests are routed to it. */
     LIVE("live"),
+    /** Demo mode: no credentials, so the built-in simulated upstream stands in for it. */
+    SIMULATED("simulated"),
     /** Listed with its prices, but no credentials are configured. */
     NOT_CONFIGURED("not configured"),
     /** Switched off by {@code switchboard.provider.<slug>.enabled=false}. */
@@ -20,6 +22,6 @@ public enum ProviderStatus {
     }
 
     public boolean routable() {
-        return this == LIVE;
+        return this == LIVE || this == SIMULATED;
     }
 }

@@ -9,7 +9,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * The narrowest interface to a provider kind: one call, one stream. An adapter maps our neutral request to its wire
  * request and the wire response or events back, and fails with a classified {@link dev.switchboard.llm.UpstreamError}.
- * Routing, retries and fail-over live elsewhere; an adapter makes exactly one upstream attempt.
+ * Routing, retries and fail-over live elsewhere; an adapter makes exactly one upstream attempt. The model sent
+ * upstream is {@link UpstreamTarget#upstreamModel()} (the request's model when the target names none).
  */
 public interface ProviderAdapter {
 

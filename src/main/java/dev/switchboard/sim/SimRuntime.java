@@ -46,6 +46,11 @@ public final class SimRuntime {
         return vertx;
     }
 
+    /** The API keys the simulated providers accept. */
+    public Set<String> apiKeys() {
+        return apiKeys;
+    }
+
     public SimProfiles profiles() {
         return profiles;
     }

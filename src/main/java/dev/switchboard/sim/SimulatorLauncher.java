@@ -26,8 +26,15 @@ public class SimulatorLauncher {
     }
 
     void onStart(@Observes StartupEvent event) {
-        if (!config.enabled()) {
-            return;
+        if (config.enabled()) {
+            ensureStarted();
+        }
+    }
+
+    /** Starts the simulator if it is not running yet (demo mode asks for it even when not enabled explicitly). */
+    public synchronized SimServer ensureStarted() {
+        if (server != null) {
+            return server;
         }
         SimConfig sim = SimConfig.defaults().withHost(config.host()).withSeed(config.seed());
         if (config.profiles().isPresent()) {
@@ -44,17 +51,18 @@ public class SimulatorLauncher {
         server.start(config.port());
         Log.infof("Simulated upstream on %s (OpenAI: %s/v1, Anthropic: %s), seed %d, %d model profile(s)",
                 server.baseUrl(), server.baseUrl(), server.baseUrl(), sim.seed(), sim.profiles().size());
+        return server;
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    synchronized void onStop(@Observes ShutdownEvent event) {
         if (server != null) {
             server.stop();
             server = null;
         }
     }
 
-    /** The running simulator, or null when it is not enabled. */
-    public SimServer server() {
+    /** The running simulator, or null when it is not running. */
+    public synchronized SimServer server() {
         return server;
     }
 }

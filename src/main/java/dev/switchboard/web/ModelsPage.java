@@ -74,7 +74,7 @@ public class ModelsPage {
         List<CatalogModel> models = catalog.models();
         if (!withFilterPanel) {
             return new ModelsView(filter, result, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                    List.of(), models.size());
+                    List.of(), models.size(), false);
         }
         List<ModelsView.Option> providers = catalog.providers().stream()
                 .map(p -> option(p.slug(), p.name(), models, m -> m.endpoints().stream()
@@ -110,8 +110,10 @@ public class ModelsPage {
                         (int) models.stream().filter(m -> m.contextLength() >= n).count(),
                         n.equals(filter.minContext())))
                 .toList();
+        boolean demo = catalog.providers().stream()
+                .anyMatch(p -> p.status() == dev.switchboard.catalog.ProviderStatus.SIMULATED);
         return new ModelsView(filter, result, providers, vendors, input, output, capabilities, sorts, contexts,
-                models.size());
+                models.size(), demo);
     }
 
     /** Ticked providers and vendors lead their (scrolling) lists, so what is in force is always in sight. */

@@ -15,7 +15,8 @@ public record ModelsView(
         List<Option> capabilities,
         List<Option> sorts,
         List<Option> contextOptions,
-        int catalogSize) {
+        int catalogSize,
+        boolean demo) {
 
     /** A choice in the filter panel: its value, label, how many models of the catalog have it, and whether it is on. */
     public record Option(String value, String label, int count, boolean selected) {

@@ -9,6 +9,7 @@ public record ProviderColumn(CatalogEndpoint endpoint, EndpointStats live, int s
     public String statusClass() {
         return switch (endpoint.provider().status()) {
             case LIVE -> "live";
+            case SIMULATED -> "simulated";
             case NOT_CONFIGURED -> "unconfigured";
             case DISABLED -> "disabled";
         };

@@ -11,6 +11,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.http.HttpClientRequest;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,6 +19,7 @@ import jakarta.inject.Inject;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The one HTTP client of all adapters: non-blocking, pooled, keep-alive, TLS where the URL says https. Per call it
@@ -45,9 +47,19 @@ public class UpstreamHttp {
                 .setConnectTimeout(options.connectTimeout().toMillis())
                 .setIdleTimeout(options.idleTimeout().toMillis());
         request.headers().forEach(ro::putHeader);
+        // Cancelled before the response head arrived (the caller left, or a first-token or total deadline fired
+        // while the provider hangs): reset the request, or it would hold a pooled connection until the idle timeout.
+        AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
         return client.request(ro)
+                .invoke(inFlight::set)
                 .onItem().transformToUni(r -> request.body() == null ? r.send() : r.send(Buffer.buffer(request.body())))
                 .onItem().transform(UpstreamResponse::new)
+                .onCancellation().invoke(() -> {
+                    HttpClientRequest r = inFlight.get();
+                    if (r != null) {
+                        r.reset();
+                    }
+                })
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
     }
 

@@ -27,13 +27,19 @@ public final class UpstreamResponse {
         return response.getHeader(name);
     }
 
-    /** The whole body. */
+    /** The whole body; cancelling it (a total deadline, say) resets the upstream request. */
     public Uni<Buffer> body() {
-        return response.body();
+        return response.body().onCancellation().invoke(() -> response.request().reset());
     }
 
     /** The body as it arrives; cancelling it resets the upstream request. */
     public Multi<Buffer> chunks() {
-        return response.toMulti().onCancellation().invoke(() -> response.request().reset());
+        return response.toMulti().onCancellation().invoke(() -> {
+            // The reset fails the body stream, but whoever cancelled no longer listens: unheard, the failure would
+            // be reported as a dropped exception (an ERROR with a stack trace) on every cancelled or failed stream.
+            response.exceptionHandler(ignored -> {
+            });
+            response.request().reset();
+        });
     }
 }

@@ -1,0 +1,229 @@
+package dev.switchboard.providers.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.llm.ChatEvent;
+import dev.switchboard.llm.ChatRequest;
+import dev.switchboard.llm.ChatResponse;
+import dev.switchboard.llm.UpstreamError;
+import dev.switchboard.llm.UpstreamErrorKind;
+import dev.switchboard.providers.CallOptions;
+import dev.switchboard.providers.ProviderAdapter;
+import dev.switchboard.providers.ProviderKind;
+import dev.switchboard.providers.StreamDeadlines;
+import dev.switchboard.providers.UpstreamTarget;
+import dev.switchboard.providers.http.SseParser;
+import dev.switchboard.providers.http.UpstreamHttp;
+import dev.switchboard.providers.http.UpstreamRequest;
+import dev.switchboard.providers.http.UpstreamResponse;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Chat Completions over HTTP, for OpenAI and every OpenAI-compatible host. One attempt per call: builds the URL
+ * and headers for the target (Azure's deployment URL and {@code api-key} header where the target is Azure), sends
+ * the {@link OpenAiCodec} request through the pooled client, and maps the answer or the stream back, failing with
+ * a classified {@link UpstreamError}. Credentials go into request headers only, never into a message.
+ */
+@ApplicationScoped
+public class OpenAiAdapter implements ProviderAdapter {
+
+    /** The Azure OpenAI GA data-plane version used when neither the base URL nor configuration names one. */
+    static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
+
+    private final UpstreamHttp http;
+    private final Function<String, Optional<String>> config;
+
+    @Inject
+    public OpenAiAdapter(UpstreamHttp http) {
+        this(http, name -> ConfigProvider.getConfig().getOptionalValue(name, String.class));
+    }
+
+    /** @param config reads a configuration property by name (tests pass a map) */
+    OpenAiAdapter(UpstreamHttp http, Function<String, Optional<String>> config) {
+        this.http = http;
+        this.config = config;
+    }
+
+    @Override
+    public ProviderKind kind() {
+        return ProviderKind.OPENAI;
+    }
+
+    @Override
+    public Uni<ChatResponse> chat(UpstreamTarget target, ChatRequest request, CallOptions options) {
+        Collection<String> secrets = secrets(target);
+        return Uni.createFrom().deferred(() -> http.send(request(target, request, false), options))
+                .onItem().transformToUni(response -> body(response)
+                        .onItem().transform(body -> answer(response, body, secrets)))
+                .ifNoItem().after(options.totalTimeout()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                        "The provider did not answer within " + options.totalTimeout().toMillis() + " ms"))
+                .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
+    }
+
+    @Override
+    public Multi<ChatEvent> stream(UpstreamTarget target, ChatRequest request, CallOptions options) {
+        Collection<String> secrets = secrets(target);
+        Multi<ChatEvent> events = Multi.createFrom().deferred(() -> http.send(request(target, request, true), options)
+                .onItem().transformToMulti(response -> events(response, secrets)));
+        return StreamDeadlines.apply(events.onFailure(f -> !(f instanceof UpstreamError))
+                .transform(UpstreamHttp::classify), options);
+    }
+
+    /** The whole body; for an error status a body that cannot be read still leaves the status to classify. */
+    private static Uni<Buffer> body(UpstreamResponse response) {
+        return response.status() / 100 == 2 ? response.body() : response.body().onFailure().recoverWithNull();
+    }
+
+    private static ChatResponse answer(UpstreamResponse response, Buffer body, Collection<String> secrets) {
+        String text = body == null ? "" : body.toString(StandardCharsets.UTF_8);
+        if (response.status() / 100 != 2) {
+            throw OpenAiErrors.fromResponse(response.status(), response::header, text, secrets, Instant.now());
+        }
+        JsonNode json;
+        try {
+            json = OpenAiCodec.JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw OpenAiErrors.malformed("The provider's answer is not JSON", text, secrets);
+        }
+        if (json == null || !json.isObject()) {
+            throw OpenAiErrors.malformed("The provider's answer is not a JSON object", text, secrets);
+        }
+        if (json.has("error") && !json.has("choices")) {
+            // a few hosts report failures with status 200
+            throw OpenAiErrors.fromOkBody(json, secrets);
+        }
+        return OpenAiCodec.fromWire(OpenAiCodec.decodeResponse(json));
+    }
+
+    /**
+     * The stream of one response: an error status is read whole and classified; a JSON body where a stream was asked
+     * for is read whole and replayed; otherwise SSE is parsed and mapped chunk by chunk as the bytes arrive.
+     */
+    private static Multi<ChatEvent> events(UpstreamResponse response, Collection<String> secrets) {
+        String contentType = Optional.ofNullable(response.header("content-type")).orElse("").toLowerCase(Locale.ROOT);
+        if (response.status() / 100 != 2 || contentType.contains("json")) {
+            return body(response).onItem().transformToMulti(body -> {
+                ChatResponse whole = answer(response, body, secrets);
+                return Multi.createFrom().iterable(OpenAiStreamMapper.replay(whole));
+            });
+        }
+        if (contentType.contains("text/html")) {
+            // a proxy's or captive portal's page, not the provider
+            return body(response).onItem().transformToMulti(body -> Multi.createFrom().failure(OpenAiErrors.malformed(
+                    "The provider answered a streaming request with an HTML page",
+                    body == null ? "" : body.toString(StandardCharsets.UTF_8), secrets)));
+        }
+        OpenAiStreamMapper mapper = new OpenAiStreamMapper(secrets);
+        List<ChatEvent> out = new ArrayList<>();
+        SseParser parser = new SseParser(event -> out.addAll(mapper.onEvent(event)));
+        return response.chunks()
+                .onItem().transformToMultiAndConcatenate(chunk -> mapped(out, () -> parser.feed(chunk.getBytes())))
+                // after [DONE] the answer is complete: a connection that then breaks or stalls takes nothing away
+                .onFailure(f -> mapper.isDone()).recoverWithCompletion()
+                .onCompletion().switchTo(() -> mapped(out, () -> {
+                    parser.end();
+                    out.addAll(mapper.onEnd());
+                }));
+    }
+
+    /**
+     * The events that {@code step} maps, in order; when it fails part-way, the events mapped before the failure
+     * still go out first (a text delta and an error object can share one network read).
+     */
+    private static Multi<ChatEvent> mapped(List<ChatEvent> out, Runnable step) {
+        out.clear();
+        try {
+            step.run();
+        } catch (UpstreamError e) {
+            List<ChatEvent> before = List.copyOf(out);
+            return before.isEmpty() ? Multi.createFrom().failure(e) : Multi.createBy().concatenating()
+                    .streams(Multi.createFrom().iterable(before), Multi.createFrom().failure(e));
+        }
+        return Multi.createFrom().iterable(List.copyOf(out));
+    }
+
+    UpstreamRequest request(UpstreamTarget target, ChatRequest request, boolean stream) {
+        if (target.baseUrl() == null || target.baseUrl().isBlank()) {
+            throw UpstreamError.of(UpstreamErrorKind.CONNECTION,
+                    "No base URL is configured for provider " + target.providerSlug());
+        }
+        OpenAiDialect dialect = OpenAiDialect.of(target.providerSlug(), target.baseUrl());
+        String model = target.upstreamModel() != null ? target.upstreamModel() : request.model();
+        byte[] body = OpenAiCodec.encode(OpenAiCodec.toWire(request, model, dialect, stream));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", "application/json");
+        headers.put("accept", stream ? "text/event-stream" : "application/json");
+        Optional<String> key = target.settings() == null ? Optional.empty() : target.settings().apiKey();
+        key.ifPresent(k -> {
+            if (dialect == OpenAiDialect.AZURE) {
+                headers.put("api-key", k);
+            } else {
+                headers.put("authorization", "Bearer " + k);
+            }
+        });
+        return UpstreamRequest.postJson(url(target, dialect, model), headers, body);
+    }
+
+    /**
+     * {@code <base>/chat/completions}, base URLs including their version path ({@code https://api.openai.com/v1},
+     * {@code https://api.groq.com/openai/v1}). Azure: {@code <base>/deployments/<deployment>/chat/completions
+     * ?api-version=<v>} with the upstream model id as the deployment name; the version comes from the base URL's
+     * own {@code api-version} query, else {@code switchboard.provider.<slug>.api-version}, else
+     * {@value #DEFAULT_AZURE_API_VERSION}. An Azure base URL ending in {@code /openai/v1} is Azure's v1 API, which
+     * takes the plain OpenAI form. Any other query on the base URL is kept.
+     */
+    String url(UpstreamTarget target, OpenAiDialect dialect, String model) {
+        String base = target.baseUrl().strip();
+        String query = null;
+        int q = base.indexOf('?');
+        if (q >= 0) {
+            query = base.substring(q + 1);
+            base = base.substring(0, q);
+        }
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        if (dialect != OpenAiDialect.AZURE || base.endsWith("/v1")) {
+            return base + "/chat/completions" + (query == null || query.isEmpty() ? "" : "?" + query);
+        }
+        List<String> params = new ArrayList<>();
+        String version = null;
+        if (query != null) {
+            for (String param : query.split("&")) {
+                if (param.startsWith("api-version=")) {
+                    version = param.substring("api-version=".length());
+                } else if (!param.isEmpty()) {
+                    params.add(param);
+                }
+            }
+        }
+        if (version == null || version.isEmpty()) {
+            version = config.apply("switchboard.provider." + target.providerSlug() + ".api-version")
+                    .map(String::strip).filter(v -> !v.isEmpty()).orElse(DEFAULT_AZURE_API_VERSION);
+        }
+        params.addFirst("api-version=" + URLEncoder.encode(version, StandardCharsets.UTF_8));
+        return base + "/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20")
+                + "/chat/completions?" + String.join("&", params);
+    }
+
+    private static Collection<String> secrets(UpstreamTarget target) {
+        return target.settings() == null ? List.of() : target.settings().apiKey().map(List::of).orElse(List.of());
+    }
+}

@@ -1,0 +1,151 @@
+package dev.switchboard.providers;
+
+import dev.switchboard.llm.ChatRequest;
+import dev.switchboard.llm.UpstreamError;
+import dev.switchboard.providers.anthropic.AnthropicAdapter;
+import dev.switchboard.providers.http.UpstreamHttp;
+import dev.switchboard.providers.openai.OpenAiAdapter;
+import dev.switchboard.sim.SimConfig;
+import dev.switchboard.sim.SimProfile;
+import dev.switchboard.sim.SimServer;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Credentials must never reach a log line or an error message. Every adapter is driven through its failure paths
+ * (a wrong key, an accepted key with each fault) with every log record captured; the keys must appear nowhere.
+ */
+class CredentialLeakTest {
+
+    static final String GOOD_KEY = "sk-sim-good-SECRET-4f2a9c7e1b";
+    static final String WRONG_OPENAI_KEY = "sk-proj-WRONG-SECRET-9d8c7b6a5f4e3d2c1b0a";
+    static final String WRONG_ANTHROPIC_KEY = "sk-ant-api03-WRONG-SECRET-0a1b2c3d4e5f6a7b8c9d";
+    static final List<String> SECRETS = List.of(GOOD_KEY, WRONG_OPENAI_KEY, WRONG_ANTHROPIC_KEY, "SECRET");
+    static final CallOptions OPTIONS = new CallOptions(Duration.ofSeconds(2), Duration.ofMillis(400),
+            Duration.ofMillis(400), Duration.ofSeconds(5));
+
+    static Vertx vertx;
+    static SimServer sim;
+    static final List<String> captured = new ArrayList<>();
+    static final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            StringBuilder line = new StringBuilder(String.valueOf(record.getMessage()));
+            if (record.getParameters() != null) {
+                for (Object p : record.getParameters()) {
+                    line.append(' ').append(p);
+                }
+            }
+            if (record.getThrown() != null) {
+                StringWriter trace = new StringWriter();
+                record.getThrown().printStackTrace(new PrintWriter(trace));
+                line.append(' ').append(trace);
+            }
+            synchronized (captured) {
+                captured.add(line.toString());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeAll
+    static void start() {
+        Logger root = Logger.getLogger("");
+        root.setLevel(Level.ALL);
+        root.addHandler(capture);
+        vertx = Vertx.vertx();
+        sim = new SimServer(vertx, SimConfig.defaults().withSeed(3).withApiKeys(Set.of(GOOD_KEY))
+                .withDefaultProfile(SimProfile.builder().ttftMs(2).tokensPerSecond(5000).outputTokens(10).build()));
+        sim.start(0);
+    }
+
+    @AfterAll
+    static void stop() {
+        Logger.getLogger("").removeHandler(capture);
+        sim.stop();
+        vertx.close();
+    }
+
+    @Test
+    void noKeyInLogsOrErrors() {
+        UpstreamHttp http = new UpstreamHttp(new io.vertx.mutiny.core.Vertx(vertx));
+        List<String> surfaced = new ArrayList<>();
+        record Case(ProviderAdapter adapter, ProviderKind kind, String base, String slug) {
+        }
+        List<Case> cases = List.of(
+                new Case(new OpenAiAdapter(http), ProviderKind.OPENAI, sim.baseUrl() + "/v1", "openai"),
+                new Case(new OpenAiAdapter(http), ProviderKind.OPENAI, sim.baseUrl() + "/openai", "azure"),
+                new Case(new AnthropicAdapter(http), ProviderKind.ANTHROPIC, sim.baseUrl(), "anthropic"));
+        List<SimProfile> faults = List.of(
+                SimProfile.builder().rateLimitedRate(1).build(), SimProfile.builder().serverErrorRate(1).build(),
+                SimProfile.builder().overloadedRate(1).build(), SimProfile.builder().hangRate(1).build(),
+                SimProfile.builder().malformedRate(1).build(), SimProfile.builder().abortRate(1).build(),
+                SimProfile.builder().midStreamErrorRate(1).build());
+        for (Case c : cases) {
+            String wrong = c.kind() == ProviderKind.ANTHROPIC ? WRONG_ANTHROPIC_KEY : WRONG_OPENAI_KEY;
+            surfaced.add(c.toString());
+            surfaced.addAll(attempt(c.adapter(), target(c.slug(), c.kind(), c.base(), "leak-wrong-" + c.slug(), wrong)));
+            for (int i = 0; i < faults.size(); i++) {
+                String model = "leak-" + c.slug() + "-" + i;
+                sim.runtime().profiles().put(model, faults.get(i).toBuilder().ttftMs(2).tokensPerSecond(5000)
+                        .outputTokens(10).build());
+                surfaced.addAll(attempt(c.adapter(), target(c.slug(), c.kind(), c.base(), model, GOOD_KEY)));
+            }
+        }
+        assertThat(surfaced).as("error messages surfaced").hasSizeGreaterThan(30);
+        List<String> all = new ArrayList<>(surfaced);
+        synchronized (captured) {
+            all.addAll(captured);
+        }
+        for (String secret : SECRETS) {
+            assertThat(all).as("no text contains " + secret).noneMatch(text -> text.contains(secret));
+        }
+    }
+
+    private static UpstreamTarget target(String slug, ProviderKind kind, String base, String model, String key) {
+        ProviderSettings settings = new ProviderSettings(slug, Optional.of(base), Optional.of(key), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), true);
+        return new UpstreamTarget(slug, kind, base, model, null, settings);
+    }
+
+    /** One call and one stream; what a caller or a log could see of each failure. */
+    private static List<String> attempt(ProviderAdapter adapter, UpstreamTarget target) {
+        List<String> seen = new ArrayList<>(List.of(target.toString(), target.settings().toString()));
+        ChatRequest request = ChatRequest.builder(target.upstreamModel()).user("hi").maxTokens(16).build();
+        for (boolean stream : List.of(false, true)) {
+            try {
+                if (stream) {
+                    adapter.stream(target, request, OPTIONS).collect().asList().await().atMost(Duration.ofSeconds(10));
+                } else {
+                    adapter.chat(target, request, OPTIONS).await().atMost(Duration.ofSeconds(10));
+                }
+            } catch (UpstreamError e) {
+                seen.add(e.getMessage() + " | " + e.providerMessage() + " | " + e);
+            }
+        }
+        return seen;
+    }
+}
