@@ -104,7 +104,8 @@ public final class VertexSimProtocol implements SimProtocol {
     }
 
     private void serviceAccount(RoutingContext ctx) {
-        String tokenUri = "http://" + ctx.request().getHeader("host") + "/token";
+        String tokenUri = "http://" + ctx.request().authority().host() + ":" + ctx.request().authority().port()
+                + "/token";
         String project = ctx.request().getParam("project", SimGoogleAuth.BUILT_IN_PROJECT);
         String json = runtime.googleAuth().keyJson(tokenUri, project);
         if (json == null) {
