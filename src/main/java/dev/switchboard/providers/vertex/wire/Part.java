@@ -1,5 +1,6 @@
 package dev.switchboard.providers.vertex.wire;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,6 +48,8 @@ public record Part(
         return new Part(text, thought, signature, inlineData, fileData, functionCall, functionResponse);
     }
 
+    /** Not a property: Jackson would otherwise write {@code "thought": false} on every part. */
+    @JsonIgnore
     public boolean isThought() {
         return Boolean.TRUE.equals(thought);
     }
