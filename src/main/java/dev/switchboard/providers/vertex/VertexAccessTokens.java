@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * load and refresh runs on a worker, never on the event loop. A token is reused until {@link #REFRESH_MARGIN} before
  * it expires; from then on it is still handed out while it has {@link #MIN_VALIDITY} left and a single refresh runs
  * in the background, so callers wait only for the first token or for one that has all but run out. Concurrent
- * callers share one refresh. A failed refresh is not remembered: the next call tries again. The key file is read
+ * callers share one refresh, which makes one attempt (no library retries). A failed refresh is not remembered: the
+ * next call tries again. The key file is read
  * again when it changes, so a rotated key needs no restart. Token values appear in no log line and no message.
  */
 @ApplicationScoped
@@ -152,7 +153,10 @@ public class VertexAccessTokens {
                 }
                 ServiceAccountCredentials loaded;
                 try (InputStream in = Files.newInputStream(file)) {
-                    loaded = (ServiceAccountCredentials) ServiceAccountCredentials.fromStream(in).createScoped(SCOPES);
+                    // one attempt, as everywhere in the adapters: the library's own retries (seconds of back-off)
+                    // would hold the call; the next call tries again, and routing may go elsewhere meanwhile
+                    loaded = ((ServiceAccountCredentials) ServiceAccountCredentials.fromStream(in).createScoped(SCOPES))
+                            .createWithCustomRetryStrategy(false);
                 }
                 synchronized (this) {
                     credentials = loaded;
