@@ -17,11 +17,16 @@ public final class SimulatorMain {
 
     private static final String USAGE = """
             Usage: SimulatorMain [--port N] [--host H] [--seed N] [--profiles FILE] [--keys K1,K2]
+                                 [--google-service-account FILE|EMAIL=PEMFILE]...
               --port      port to listen on (default 8090; 0 = any free port)
               --host      interface to bind (default 127.0.0.1; 0.0.0.0 for all)
               --seed      seed of every random choice (default 42)
               --profiles  YAML or JSON file: model id -> profile fields, "*" = the default profile
               --keys      accepted API keys, comma-separated (default sim-key-1)
+              --google-service-account
+                          a service-account key JSON, or EMAIL=FILE with its PEM public key, whose signed
+                          token requests POST /token accepts (repeatable; default: the simulator's own
+                          account, served on GET /_sim/vertex/service-account)
             """;
 
     private SimulatorMain() {
@@ -52,6 +57,7 @@ public final class SimulatorMain {
                         }
                         config = config.withProfiles(SimProfiles.read(file, config.defaultProfile()));
                     }
+                    case "--google-service-account" -> config = config.withGoogleServiceAccount(serviceAccount(value));
                     case "--keys" -> {
                         Set<String> keys = new LinkedHashSet<>();
                         Arrays.stream(value.split(",")).map(String::trim).filter(k -> !k.isEmpty())
@@ -75,6 +81,9 @@ public final class SimulatorMain {
         System.out.println("Switchboard simulated upstream listening on " + url);
         System.out.println("  OpenAI:    " + url + "/v1  (Azure: " + url + "/openai/deployments/{model}/...)");
         System.out.println("  Anthropic: " + url);
+        System.out.println("  Vertex AI: " + url + "/v1/projects/{p}/locations/{l}/publishers/google/models/{m}:"
+                + "generateContent (tokens from " + url + "/token; key JSON: " + url + "/_sim/vertex/service-account)");
+        System.out.println("  Gemini API: " + url + "/v1beta/models/{m}:generateContent (x-goog-api-key)");
         System.out.println("  Control:   " + url + "/_sim/profiles, " + url + "/_sim/requests");
         System.out.println("  Seed " + config.seed() + ", " + config.profiles().size() + " model profile(s), "
                 + config.apiKeys().size() + " API key(s)");
@@ -86,5 +95,19 @@ public final class SimulatorMain {
             stopped.countDown();
         }, "sim-shutdown"));
         stopped.await();
+    }
+
+    /** A key JSON file, or {@code email=file} with a PEM public key. */
+    private static SimServiceAccount serviceAccount(String value) {
+        int eq = value.indexOf('=');
+        try {
+            if (eq > 0 && !Files.exists(Path.of(value))) {
+                return SimServiceAccount.fromPublicKey(value.substring(0, eq),
+                        Files.readString(Path.of(value.substring(eq + 1))));
+            }
+            return SimServiceAccount.fromJson(Files.readString(Path.of(value)));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read service account " + value + ": " + e.getMessage());
+        }
     }
 }

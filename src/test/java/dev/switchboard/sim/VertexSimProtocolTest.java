@@ -328,6 +328,22 @@ class VertexSimProtocolTest {
     }
 
     @Test
+    void anAccountGivenByItsPublicKeyOrItsKeyJsonIsTrusted() throws IOException {
+        SimServiceAccount parsed = SimServiceAccount.fromJson(ACCOUNT.toKeyJson("http://x/token", PROJECT));
+        assertThat(parsed.publicKey()).isEqualTo(ACCOUNT.publicKey());
+        assertThat(parsed.privateKeyId()).isEqualTo(ACCOUNT.privateKeyId());
+        SimServiceAccount publicOnly = SimServiceAccount.fromPublicKey(ACCOUNT.clientEmail(), ACCOUNT.publicKeyPem());
+        try (SimTestServer trusting = new SimTestServer(SimConfig.defaults().withGoogleServiceAccount(publicOnly))) {
+            GoogleCredentials signed = load(ACCOUNT.toKeyJson(trusting.baseUrl + "/token", PROJECT));
+            signed.refresh();
+            assertThat(trusting.server.runtime().googleAuth().acceptsToken(signed.getAccessToken().getTokenValue()))
+                    .isTrue();
+            // holding no private key, it has no key JSON to give out
+            assertThat(trusting.send("GET", "/_sim/vertex/service-account", null).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void requestsAreCheckedAsGoogleChecksThem() {
         String token = bearer();
         Map<String, String> headers = Map.of("authorization", "Bearer " + token, "content-type", "application/json");
