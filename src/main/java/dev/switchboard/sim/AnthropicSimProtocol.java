@@ -2,9 +2,12 @@ package dev.switchboard.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -14,17 +17,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Anthropic Messages as api.anthropic.com serves it: {@code POST /v1/messages} with {@code x-api-key} (or the key as
  * a bearer token) and {@code anthropic-version}, non-streaming and SSE with the real event sequence, tool use, extended thinking, prompt
- * caching (blocks marked {@code cache_control}), and the real error shapes (401, 400, 429, 500, 529).
+ * caching (blocks marked {@code cache_control}), and the real error shapes (401, 400, 429, 500, 529). Also Claude on
+ * Vertex AI ({@code rawPredict} / {@code streamRawPredict} with a Google access token from {@link SimGoogleAuth}).
  */
 public final class AnthropicSimProtocol implements SimProtocol {
 
     /** Versions are dates; SDKs move to newer ones (anthropic-java 3.14 sends 2026-10-21), so any date is taken. */
     private static final Pattern VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    /** Claude on Vertex AI: {@code /v1/projects/{p}/locations/{l}/publishers/anthropic/models/{m}:rawPredict}. */
+    private static final Pattern VERTEX = Pattern.compile(
+            "/v1/projects/[^/]+/locations/[^/]+/publishers/anthropic/models/([^/:]+):(rawPredict|streamRawPredict)");
+    private static final String VERTEX_VERSION = "vertex-2023-10-16";
     private static final int IMAGE_CHARS = 1600 * 4;
     private static final int MIN_THINKING_BUDGET = 1024;
 
@@ -39,6 +48,14 @@ public final class AnthropicSimProtocol implements SimProtocol {
     public void register(Router router, SimRuntime runtime) {
         this.runtime = runtime;
         router.post("/v1/messages").handler(this::messages);
+        router.routeWithRegex(HttpMethod.POST, VERTEX.pattern()).handler(ctx -> {
+            Matcher m = VERTEX.matcher(ctx.request().path());
+            if (!m.matches()) {
+                ctx.next();
+            } else {
+                vertexRawPredict(ctx, URLDecoder.decode(m.group(1), StandardCharsets.UTF_8), m.group(2));
+            }
+        });
     }
 
     private void messages(RoutingContext ctx) {
@@ -89,6 +106,54 @@ public final class AnthropicSimProtocol implements SimProtocol {
             send(ctx, 400, AnthropicSimWire.error("invalid_request_error", "model: Field required", requestId));
             return;
         }
+        serve(ctx, body, model, requestId, false);
+    }
+
+    /**
+     * Claude on Vertex AI: {@code rawPredict} / {@code streamRawPredict} with a Google access token, the model in the
+     * path and {@code anthropic_version: vertex-2023-10-16} in the body; the rest as on api.anthropic.com, Anthropic's
+     * errors passed through, but a quota 429 in Google's shape (Vertex's quota, not Anthropic's rate limit).
+     */
+    private void vertexRawPredict(RoutingContext ctx, String model, String method) {
+        String rpc = "google.cloud.aiplatform.v1.PredictionService." + (method.equals("rawPredict") ? "RawPredict"
+                : "StreamRawPredict");
+        if (!runtime.googleAuth().authorize(ctx, runtime, model, rpc)) {
+            return;
+        }
+        String requestId = "req_vrtx_011C" + SimText.base62(new SplittableRandom(System.nanoTime()), 20);
+        JsonNode body;
+        try {
+            body = SimRuntime.JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+        } catch (Exception e) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            send(ctx, 400, AnthropicSimWire.error("invalid_request_error", "The request body is not valid JSON.",
+                    requestId));
+            return;
+        }
+        String version = body.path("anthropic_version").asText("");
+        if (version.isEmpty()) {
+            send(ctx, 400, AnthropicSimWire.error("invalid_request_error", "anthropic_version: Field required",
+                    requestId));
+            return;
+        }
+        // Vertex documents vertex-2023-10-16; anthropic-java-vertex 3.x moves its dated anthropic-version header here
+        if (!version.equals(VERTEX_VERSION) && !VERSION.matcher(version).matches()) {
+            send(ctx, 400, AnthropicSimWire.error("invalid_request_error", "anthropic_version: Input should be '"
+                    + VERTEX_VERSION + "'", requestId));
+            return;
+        }
+        if (method.equals("streamRawPredict") != body.path("stream").asBoolean(false)) {
+            send(ctx, 400, AnthropicSimWire.error("invalid_request_error", method.equals("streamRawPredict")
+                    ? "streamRawPredict requires \"stream\": true" : "rawPredict does not stream: use "
+                    + "streamRawPredict", requestId));
+            return;
+        }
+        serve(ctx, body, model, requestId, true);
+    }
+
+    private void serve(RoutingContext ctx, JsonNode body, String model, String requestId, boolean vertex) {
         SimExchange exchange = runtime.exchange(ctx, model);
         String invalid = validate(body);
         if (invalid != null) {
@@ -98,7 +163,8 @@ public final class AnthropicSimProtocol implements SimProtocol {
         }
         SimPlan plan = runtime.plan(model);
         if (plan.fault().isErrorStatus()) {
-            exchange.fail(plan.fault(), injectedError(plan, requestId));
+            exchange.fail(plan.fault(), vertex && plan.fault() == SimFault.RATE_LIMITED ? vertexQuota(model)
+                    : injectedError(plan, requestId));
             return;
         }
         if (plan.fault() == SimFault.HANG) {
@@ -334,6 +400,16 @@ public final class AnthropicSimProtocol implements SimProtocol {
                     requestId);
             default -> answer(500, AnthropicSimWire.error("api_error", "Internal server error", requestId), requestId);
         };
+    }
+
+    /** Vertex's own quota refusal, which is Google's error, whatever the model's vendor. */
+    private static SimExchange.Answer vertexQuota(String model) {
+        return new SimExchange.Answer(429, Map.of("content-type", "application/json; charset=UTF-8"),
+                SimRuntime.json(VertexSimWire.error(429, "Quota exceeded for aiplatform.googleapis.com/"
+                        + "online_prediction_requests_per_base_model with base model: anthropic-" + model
+                        + ". Please submit a quota increase request. "
+                        + "https://cloud.google.com/vertex-ai/docs/generative-ai/quotas-genai.",
+                        "RESOURCE_EXHAUSTED")));
     }
 
     private static SimExchange.Answer answer(int status, ObjectNode body, String requestId) {

@@ -87,6 +87,32 @@ public final class SimGoogleAuth {
         return expires != null && Instant.now().isBefore(expires);
     }
 
+    /**
+     * Vertex AI's check of the bearer token on {@code ctx}: true when it is one this simulator issued; otherwise the
+     * request is answered with Google's 401 (naming {@code rpc}, the method called) and counted as refused.
+     */
+    public boolean authorize(RoutingContext ctx, SimRuntime runtime, String model, String rpc) {
+        String authorization = ctx.request().getHeader("authorization");
+        boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+        if (bearer && acceptsToken(authorization.substring(7).trim())) {
+            return true;
+        }
+        ObjectNode body = bearer
+                ? VertexSimWire.error(401, "Request had invalid authentication credentials. Expected OAuth 2 access "
+                + "token, login cookie or other valid authentication credential. See "
+                + "https://developers.google.com/identity/sign-in/web/devconsole-project.", "UNAUTHENTICATED",
+                VertexSimWire.errorInfo("ACCESS_TOKEN_TYPE_UNSUPPORTED", VertexSimProtocol.VERTEX_SERVICE, rpc))
+                : VertexSimWire.error(401, "Request is missing required authentication credential. Expected OAuth 2 "
+                + "access token, login cookie or other valid authentication credential. See "
+                + "https://developers.google.com/identity/sign-in/web/devconsole-project.", "UNAUTHENTICATED",
+                VertexSimWire.errorInfo("CREDENTIALS_MISSING", VertexSimProtocol.VERTEX_SERVICE, rpc));
+        ctx.response().setStatusCode(401).putHeader("content-type", "application/json; charset=UTF-8")
+                .putHeader("www-authenticate", "Bearer realm=\"https://accounts.google.com/\"")
+                .end(SimRuntime.json(body));
+        runtime.countRefusedBeforeParsing(ctx, model);
+        return false;
+    }
+
     /** {@code POST /token}. */
     void token(RoutingContext ctx) {
         tokenRequests.incrementAndGet();

@@ -44,7 +44,7 @@ public final class VertexSimProtocol implements SimProtocol {
             "/(v1|v1beta1)/projects/([^/]+)/locations/([^/]+)/publishers/google/models/([^/:]+):([A-Za-z]+)");
     private static final Pattern EXPRESS = Pattern.compile("/(v1|v1beta1)/publishers/google/models/([^/:]+):([A-Za-z]+)");
     private static final Pattern GEMINI_API = Pattern.compile("/(v1beta|v1|v1alpha)/models/([^/:]+):([A-Za-z]+)");
-    private static final String VERTEX_SERVICE = "aiplatform.googleapis.com";
+    static final String VERTEX_SERVICE = "aiplatform.googleapis.com";
     private static final String GEMINI_SERVICE = "generativelanguage.googleapis.com";
     private static final int IMAGE_TOKENS = 258;
     private static final int CACHE_MIN_TOKENS = 1024;
@@ -125,27 +125,12 @@ public final class VertexSimProtocol implements SimProtocol {
     }
 
     private void vertex(RoutingContext ctx, String model) {
-        String authorization = ctx.request().getHeader("authorization");
         String method = ctx.request().path().substring(ctx.request().path().lastIndexOf(':') + 1);
         String rpc = "google.cloud.aiplatform.v1.PredictionService." + (method.equals("generateContent")
                 ? "GenerateContent" : "StreamGenerateContent");
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            send(ctx, 401, VertexSimWire.error(401, "Request is missing required authentication credential. "
-                    + "Expected OAuth 2 access token, login cookie or other valid authentication credential. See "
-                    + "https://developers.google.com/identity/sign-in/web/devconsole-project.", "UNAUTHENTICATED",
-                    VertexSimWire.errorInfo("CREDENTIALS_MISSING", VERTEX_SERVICE, rpc)));
-            runtime.countRefusedBeforeParsing(ctx, model);
-            return;
+        if (runtime.googleAuth().authorize(ctx, runtime, model, rpc)) {
+            generate(ctx, VertexSimWire.Host.VERTEX, model, method);
         }
-        if (!runtime.googleAuth().acceptsToken(authorization.substring(7).trim())) {
-            send(ctx, 401, VertexSimWire.error(401, "Request had invalid authentication credentials. Expected OAuth 2 "
-                    + "access token, login cookie or other valid authentication credential. See "
-                    + "https://developers.google.com/identity/sign-in/web/devconsole-project.", "UNAUTHENTICATED",
-                    VertexSimWire.errorInfo("ACCESS_TOKEN_TYPE_UNSUPPORTED", VERTEX_SERVICE, rpc)));
-            runtime.countRefusedBeforeParsing(ctx, model);
-            return;
-        }
-        generate(ctx, VertexSimWire.Host.VERTEX, model, method);
     }
 
     /** An API key in {@code x-goog-api-key} (what the SDKs send) or {@code ?key=}. */
