@@ -114,7 +114,7 @@ public final class GeminiErrors {
             case 408, 504 -> UpstreamErrorKind.TIMEOUT;
             case 429 -> UpstreamErrorKind.RATE_LIMITED;
             case 499 -> UpstreamErrorKind.CANCELLED;
-            case 503 -> UpstreamErrorKind.OVERLOADED;
+            case 503, 529 -> UpstreamErrorKind.OVERLOADED;
             default -> {
                 if (status >= 500) {
                     yield UpstreamErrorKind.SERVER_ERROR;

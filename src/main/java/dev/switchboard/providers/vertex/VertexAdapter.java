@@ -43,8 +43,8 @@ import java.util.regex.Pattern;
  * API form ({@code {base}/v1beta/models/...}, Google AI Studio and the simulator). One upstream attempt per call;
  * errors come back classified by {@link GeminiErrors}; no credential appears in a message or a log line.
  *
- * <p>Claude on Vertex (rawPredict with the Anthropic body) is not served here yet: such models are refused with
- * {@link UpstreamErrorKind#BAD_REQUEST} so that routing tries another provider.
+ * <p>Claude models ({@code claude-...}) go to {@link ClaudeOnVertex}: {@code rawPredict} / {@code streamRawPredict}
+ * with Anthropic's Messages body, under the same token, host and project rules.
  */
 @ApplicationScoped
 public class VertexAdapter implements ProviderAdapter {
@@ -54,17 +54,19 @@ public class VertexAdapter implements ProviderAdapter {
 
     private static final String VERTEX_HOST = "aiplatform.googleapis.com";
     private static final Pattern VERTEX_HOSTS = Pattern.compile("(?:([a-z0-9-]+)-)?aiplatform\\.googleapis\\.com");
-    private static final int MAX_ERROR_BODY = 64 * 1024;
+    static final int MAX_ERROR_BODY = 64 * 1024;
     /** Far above any real answer; a guard against an upstream that never stops sending. */
-    private static final int MAX_RESPONSE_BODY = 64 * 1024 * 1024;
+    static final int MAX_RESPONSE_BODY = 64 * 1024 * 1024;
 
     private final UpstreamHttp http;
     private final VertexAccessTokens tokens;
+    private final ClaudeOnVertex claude;
 
     @Inject
     public VertexAdapter(UpstreamHttp http, VertexAccessTokens tokens) {
         this.http = http;
         this.tokens = tokens;
+        this.claude = new ClaudeOnVertex(http, tokens);
     }
 
     @Override
@@ -85,6 +87,10 @@ public class VertexAdapter implements ProviderAdapter {
     public Uni<ChatResponse> chat(UpstreamTarget target, ChatRequest request, CallOptions options) {
         return Uni.createFrom().deferred(() -> {
                     String model = model(target, request);
+                    if (ClaudeOnVertex.serves(model)) {
+                        byte[] body = ClaudeOnVertex.encode(request, model, false);
+                        return auth(target).chain(auth -> claude.chat(target, auth, model, body, options));
+                    }
                     byte[] body = GeminiCodec.encode(GeminiCodec.toWire(request));
                     return auth(target).chain(auth -> http.send(upstreamRequest(target, auth, model, body, false),
                                     options)
@@ -100,6 +106,11 @@ public class VertexAdapter implements ProviderAdapter {
     public Multi<ChatEvent> stream(UpstreamTarget target, ChatRequest request, CallOptions options) {
         Multi<ChatEvent> events = Multi.createFrom().deferred(() -> {
             String model = model(target, request);
+            if (ClaudeOnVertex.serves(model)) {
+                byte[] body = ClaudeOnVertex.encode(request, model, true);
+                return auth(target).onItem().transformToMulti(auth -> claude.stream(target, auth, model, body,
+                        options));
+            }
             byte[] body = GeminiCodec.encode(GeminiCodec.toWire(request));
             return auth(target).onItem().transformToMulti(auth -> http.send(
                             upstreamRequest(target, auth, model, body, true), options)
@@ -213,7 +224,7 @@ public class VertexAdapter implements ProviderAdapter {
     }
 
     /** The body whole, through chunks() so that a deadline that cancels the read also resets the request. */
-    private static Uni<byte[]> read(UpstreamResponse response, int limit) {
+    static Uni<byte[]> read(UpstreamResponse response, int limit) {
         return response.chunks()
                 .collect().in(Buffer::buffer, (all, chunk) -> {
                     if (all.length() < limit) {
@@ -262,10 +273,6 @@ public class VertexAdapter implements ProviderAdapter {
         if (model == null || model.isBlank()) {
             throw new UpstreamError(UpstreamErrorKind.BAD_REQUEST, null, null, "No model id for Vertex AI", null);
         }
-        if (model.toLowerCase(Locale.ROOT).startsWith("claude")) {
-            throw new UpstreamError(UpstreamErrorKind.BAD_REQUEST, null, null,
-                    "Claude models on Vertex AI are not supported by this gateway yet", null);
-        }
         return model;
     }
 
@@ -277,28 +284,38 @@ public class VertexAdapter implements ProviderAdapter {
      */
     static String url(UpstreamTarget target, Auth auth, String model, boolean stream) {
         String method = stream ? "streamGenerateContent?alt=sse" : "generateContent";
-        String base = target.baseUrl() == null || target.baseUrl().isBlank() ? "https://" + VERTEX_HOST
-                : target.baseUrl().strip();
-        while (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        String host = hostOf(base);
-        Matcher vertexHost = VERTEX_HOSTS.matcher(host);
-        boolean vertex = vertexHost.matches();
-        String models = "/publishers/google/models/" + segment(model) + ":" + method;
         if (auth.apiKey()) {
-            if (vertex) {
-                return "https://" + VERTEX_HOST + "/v1" + models;
+            String base = base(target);
+            if (VERTEX_HOSTS.matcher(hostOf(base)).matches()) {
+                return "https://" + VERTEX_HOST + "/v1/publishers/google/models/" + segment(model) + ":" + method;
             }
             return base + (endsWithVersion(base, "v1beta", "v1", "v1alpha") ? "" : "/v1beta") + "/models/"
                     + segment(model) + ":" + method;
         }
+        return projectUrl(target, auth, "google", model, method);
+    }
+
+    /** {@code {base}/v1/projects/{p}/locations/{region}/publishers/{publisher}/models/{model}:{method}}. */
+    static String projectUrl(UpstreamTarget target, Auth auth, String publisher, String model, String method) {
+        String base = base(target);
+        Matcher vertexHost = VERTEX_HOSTS.matcher(hostOf(base));
+        boolean vertex = vertexHost.matches();
         String region = region(target, vertex ? vertexHost.group(1) : null);
         if (vertex) {
             base = "https://" + (region.equals("global") ? "" : region + "-") + VERTEX_HOST;
         }
         return base + (endsWithVersion(base, "v1", "v1beta1") ? "" : "/v1") + "/projects/" + segment(auth.project())
-                + "/locations/" + segment(region) + models;
+                + "/locations/" + segment(region) + "/publishers/" + publisher + "/models/" + segment(model) + ":"
+                + method;
+    }
+
+    private static String base(UpstreamTarget target) {
+        String base = target.baseUrl() == null || target.baseUrl().isBlank() ? "https://" + VERTEX_HOST
+                : target.baseUrl().strip();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return base;
     }
 
     /** Configuration, then the catalog, then the region in the base URL's host, then {@value #DEFAULT_REGION}. */

@@ -405,11 +405,67 @@ class VertexAdapterTest {
     }
 
     @Test
-    void claudeIsNotServedYet() {
-        UpstreamError error = chatFailure(target("claude-sonnet-4@20250514"), ask("claude-sonnet-4@20250514"),
-                OPTIONS);
-        assertThat(error.kind()).isEqualTo(UpstreamErrorKind.BAD_REQUEST);
-        assertThat(sim.runtime().counters().get("claude-sonnet-4@20250514").received()).isZero();
+    void claudeGoesToRawPredictWithAnthropicsBody() {
+        String model = "claude-sonnet-4@20250514";
+        ChatResponse response = adapter.chat(target(model), ask(model), OPTIONS).await().atMost(WAIT);
+        assertThat(response.text()).matches("[A-Z].*[.!]");
+        assertThat(response.id()).startsWith("msg_01");
+        assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(response.nativeFinishReason()).isEqualTo("end_turn");
+        assertThat(response.usage().outputTokens()).isEqualTo(response.text().split(" ").length);
+
+        List<ChatEvent> events = collect(target(model), ask(model));
+        assertThat(events.getFirst()).isInstanceOf(ChatEvent.Start.class);
+        assertThat(text(events)).isNotBlank();
+        assertThat(events.getLast()).isEqualTo(new ChatEvent.Stop(FinishReason.STOP, "end_turn"));
+        assertThat(sim.runtime().counters().get(model).completed()).isEqualTo(2);
+    }
+
+    @Test
+    void claudeToolUseRoundTrip() {
+        String model = "claude-tools@20250514";
+        ChatRequest first = ChatRequest.builder(model).user("Weather in Paris?")
+                .tools(List.of(weather()), ToolChoice.AUTO).build();
+        ChatResponse call = adapter.chat(target(model), first, OPTIONS).await().atMost(WAIT);
+        assertThat(call.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+        ContentPart.ToolCall toolCall = call.toolCalls().getFirst();
+        assertThat(toolCall.id()).startsWith("toolu_01");
+
+        ChatRequest second = ChatRequest.builder(model).user("Weather in Paris?")
+                .message(new ChatMessage(Role.ASSISTANT, call.content()))
+                .message(new ChatMessage(Role.USER, List.of(new ContentPart.ToolResult(toolCall.id(),
+                        List.of(ContentPart.Text.of("18 C, sunny")), false))))
+                .tools(List.of(weather()), ToolChoice.AUTO).build();
+        List<ChatEvent> events = collect(target(model), second);
+        assertThat(events.getLast()).isEqualTo(new ChatEvent.Stop(FinishReason.STOP, "end_turn"));
+    }
+
+    @Test
+    void claudeErrorsInEitherShapeAreClassified() {
+        sim.runtime().profiles().put("claude-429", FAST.toBuilder().rateLimitedRate(1).build());
+        UpstreamError quota = chatFailure(target("claude-429"), ask("claude-429"), OPTIONS);
+        assertThat(quota.kind()).isEqualTo(UpstreamErrorKind.RATE_LIMITED);
+        assertThat(quota.getMessage()).contains("RESOURCE_EXHAUSTED");
+        sim.runtime().profiles().put("claude-529", FAST.toBuilder().overloadedRate(1).build());
+        UpstreamError overloaded = streamFailure(target("claude-529"), ask("claude-529"), OPTIONS);
+        assertThat(overloaded.kind()).isEqualTo(UpstreamErrorKind.OVERLOADED);
+        assertThat(overloaded.httpStatus()).isEqualTo(529);
+        sim.runtime().profiles().put("claude-mid", FAST.toBuilder().midStreamErrorRate(1).build());
+        assertThat(streamFailure(target("claude-mid"), ask("claude-mid"), OPTIONS).kind())
+                .isEqualTo(UpstreamErrorKind.OVERLOADED);
+        sim.runtime().profiles().put("claude-hang", FAST.toBuilder().hangRate(1).build());
+        assertThat(streamFailure(target("claude-hang"), ask("claude-hang"), new CallOptions(Duration.ofSeconds(5),
+                Duration.ofMillis(300), Duration.ofSeconds(10), Duration.ofSeconds(5))).kind())
+                .isEqualTo(UpstreamErrorKind.TIMEOUT);
+    }
+
+    @Test
+    void claudeNeedsAServiceAccount() {
+        UpstreamError error = chatFailure(target("claude-keyed@20250514", apiKeySettings(KEY)),
+                ask("claude-keyed@20250514"), OPTIONS);
+        assertThat(error.kind()).isEqualTo(UpstreamErrorKind.AUTHENTICATION);
+        assertThat(error.getMessage()).contains("credentials-file");
+        assertThat(sim.runtime().counters().get("claude-keyed@20250514").received()).isZero();
     }
 
     /** Polls the simulator's counters until the condition holds; the deadline bounds the loop, no fixed sleep. */

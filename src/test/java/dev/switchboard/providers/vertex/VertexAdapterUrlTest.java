@@ -1,11 +1,14 @@
 package dev.switchboard.providers.vertex;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.llm.ChatRequest;
 import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.providers.ProviderSettings;
 import dev.switchboard.providers.UpstreamTarget;
 import dev.switchboard.providers.http.UpstreamRequest;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,6 +104,29 @@ class VertexAdapterUrlTest {
         assertThat(bearer.headers()).containsEntry("authorization", "Bearer ya29.secret")
                 .containsEntry("content-type", "application/json");
         assertThat(TOKEN.toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void claudeGoesToTheAnthropicPublisher() {
+        assertThat(ClaudeOnVertex.request(target("https://us-east5-aiplatform.googleapis.com", "us-east5", null),
+                TOKEN, "claude-sonnet-4@20250514", new byte[0], true).url())
+                .isEqualTo("https://us-east5-aiplatform.googleapis.com/v1/projects/my-project/locations/us-east5"
+                        + "/publishers/anthropic/models/claude-sonnet-4@20250514:streamRawPredict");
+        assertThat(ClaudeOnVertex.request(target(null, "global", null), TOKEN, "claude-opus-4-1@20250805",
+                new byte[0], false).url()).isEqualTo("https://aiplatform.googleapis.com/v1/projects/my-project"
+                + "/locations/global/publishers/anthropic/models/claude-opus-4-1@20250805:rawPredict");
+        assertThat(ClaudeOnVertex.serves("claude-3-5-haiku@20241022")).isTrue();
+        assertThat(ClaudeOnVertex.serves("gemini-2.5-pro")).isFalse();
+    }
+
+    @Test
+    void claudesBodyIsAnthropicsInTheVertexDialect() {
+        JsonNode body = Fixtures.tree(new String(ClaudeOnVertex.encode(ChatRequest.builder("caller-name").user("Hi")
+                .maxTokens(64).build(), "claude-sonnet-4@20250514", true), StandardCharsets.UTF_8));
+        assertThat(body.path("anthropic_version").asText()).isEqualTo("vertex-2023-10-16");
+        assertThat(body.has("model")).isFalse();
+        assertThat(body.path("stream").asBoolean()).isTrue();
+        assertThat(body.path("max_tokens").asInt()).isEqualTo(64);
     }
 
     @Test

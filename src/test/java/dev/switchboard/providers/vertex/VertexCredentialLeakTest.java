@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * No Vertex credential — an API key, a service account's private key, an access token it was given — reaches a log
  * line or an error message, on any failure path: a wrong key, an untrusted service account, and every fault with
- * good credentials.
+ * good credentials, for Gemini and for Claude on Vertex.
  */
 class VertexCredentialLeakTest {
 
@@ -119,6 +119,8 @@ class VertexCredentialLeakTest {
         surfaced.addAll(attempt(adapter, target("leak-wrong-key", Optional.of(WRONG_KEY), Optional.empty())));
         surfaced.addAll(attempt(adapter, target("leak-wrong-account", Optional.empty(),
                 Optional.of(wrongFile.toString()))));
+        surfaced.addAll(attempt(adapter, target("claude-leak-wrong-account", Optional.empty(),
+                Optional.of(wrongFile.toString()))));
         List<SimProfile> faults = List.of(
                 SimProfile.builder().rateLimitedRate(1).build(), SimProfile.builder().serverErrorRate(1).build(),
                 SimProfile.builder().overloadedRate(1).build(), SimProfile.builder().hangRate(1).build(),
@@ -128,6 +130,9 @@ class VertexCredentialLeakTest {
             SimProfile fault = faults.get(i).toBuilder().ttftMs(2).tokensPerSecond(5000).outputTokens(10).build();
             sim.runtime().profiles().put("leak-file-" + i, fault);
             sim.runtime().profiles().put("leak-key-" + i, fault);
+            sim.runtime().profiles().put("claude-leak-" + i, fault);
+            surfaced.addAll(attempt(adapter, target("claude-leak-" + i, Optional.empty(),
+                    Optional.of(goodFile.toString()))));
             surfaced.addAll(attempt(adapter, target("leak-file-" + i, Optional.empty(),
                     Optional.of(goodFile.toString()))));
             surfaced.addAll(attempt(adapter, target("leak-key-" + i, Optional.of(GOOD_KEY), Optional.empty())));
