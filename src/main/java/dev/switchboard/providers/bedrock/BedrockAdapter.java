@@ -178,7 +178,7 @@ public class BedrockAdapter implements ProviderAdapter {
         return target.upstreamModel() != null ? target.upstreamModel() : request.model();
     }
 
-    /** The target's region (catalog or configuration), else the settings', else the base URL's host, else the default. */
+    /** The target's region (configuration over catalog), else the settings', else the base URL's, else the default. */
     static String region(UpstreamTarget target) {
         if (target.region() != null && !target.region().isBlank()) {
             return target.region().strip();

@@ -83,7 +83,8 @@ class ConverseCodecTest {
                 List.of(new ChatMessage(Role.USER, List.of(new ContentPart.Text("A long document.", true),
                         ContentPart.Text.of("Question?")))), List.of(), null);
         JsonNode wire = wire(request, CLAUDE);
-        assertThat(wire.get("system")).isEqualTo(Fixtures.tree("[{\"text\":\"Rules.\"},{\"cachePoint\":{\"type\":\"default\"}}]"));
+        assertThat(wire.get("system")).isEqualTo(Fixtures.tree(
+                "[{\"text\":\"Rules.\"},{\"cachePoint\":{\"type\":\"default\"}}]"));
         assertThat(wire.at("/messages/0/content")).isEqualTo(Fixtures.tree(
                 "[{\"text\":\"A long document.\"},{\"cachePoint\":{\"type\":\"default\"}},{\"text\":\"Question?\"}]"));
     }
