@@ -43,6 +43,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
 
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -394,5 +395,62 @@ class BedrockSimProtocolTest {
         assertThatThrownBy(() -> stream(streamRequest(ask("br-malformed").build())))
                 .isInstanceOf(SdkClientException.class).hasMessageContaining("Unexpected end-of-input");
         assertThat(sim.counters("br-malformed").malformed()).isEqualTo(1);
+    }
+
+    @Test
+    void rawRequestsWithoutSigV4GetAwsAuthErrors() {
+        String body = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"Hi\"}]}]}";
+        HttpResponse<String> none = sim.post("/model/br-raw/converse", Map.of("content-type", "application/json"),
+                body);
+        assertThat(none.statusCode()).isEqualTo(403);
+        assertThat(none.headers().firstValue("x-amzn-ErrorType")).get().asString()
+                .startsWith("MissingAuthenticationTokenException");
+        assertThat(sim.json(none).path("message").asText()).isEqualTo("Missing Authentication Token");
+
+        HttpResponse<String> basic = sim.post("/model/br-raw/converse", Map.of("authorization", "Basic dXNlcjpwYXNz"),
+                body);
+        assertThat(basic.statusCode()).isEqualTo(400);
+        assertThat(basic.headers().firstValue("x-amzn-ErrorType")).get().asString()
+                .startsWith("IncompleteSignatureException");
+        assertThat(sim.counters("br-raw").rejected()).isEqualTo(2);
+    }
+
+    @Test
+    void aBedrockApiKeyIsABearerToken() {
+        String body = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"Hi\"}]}]}";
+        HttpResponse<String> ok = sim.post("/model/br-bearer/converse",
+                Map.of("authorization", "Bearer " + SimTestServer.KEY), body);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(sim.json(ok).path("stopReason").asText()).isEqualTo("end_turn");
+        assertThat(ok.headers().firstValue("x-amzn-RequestId")).isPresent();
+
+        HttpResponse<String> stream = sim.post("/model/br-bearer/converse-stream",
+                Map.of("authorization", "Bearer " + SimTestServer.KEY), body);
+        assertThat(stream.headers().firstValue("content-type")).contains("application/vnd.amazon.eventstream");
+
+        HttpResponse<String> wrong = sim.post("/model/br-bearer/converse", Map.of("authorization", "Bearer nope"),
+                body);
+        assertThat(wrong.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void configuredAwsKeysReplaceTheDefaultOne() {
+        SimTestServer own = new SimTestServer(SimConfig.defaults().withDefaultProfile(SimTestServer.FAST)
+                .withAwsCredentials(SimulatorMain.awsKeys("AKIDOWN0000000000001:own/secret:with:colons")));
+        try (BedrockRuntimeClient mine = BedrockRuntimeClient.builder().endpointOverride(URI.create(own.baseUrl))
+                .region(Region.EU_WEST_1).overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        "AKIDOWN0000000000001", "own/secret:with:colons"))).build();
+             BedrockRuntimeClient defaults = BedrockRuntimeClient.builder().endpointOverride(URI.create(own.baseUrl))
+                     .region(Region.EU_WEST_1).overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none()))
+                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                             SimConfig.DEFAULT_AWS_ACCESS_KEY_ID, SimConfig.DEFAULT_AWS_SECRET_ACCESS_KEY))).build()) {
+            assertThat(mine.converse(ask("br-own").build()).stopReason()).isEqualTo(StopReason.END_TURN);
+            assertThatThrownBy(() -> defaults.converse(ask("br-own").build()))
+                    .isInstanceOfSatisfying(BedrockRuntimeException.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException"));
+        } finally {
+            own.close();
+        }
     }
 }
