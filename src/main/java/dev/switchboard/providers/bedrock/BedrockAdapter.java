@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -138,7 +139,7 @@ public class BedrockAdapter implements ProviderAdapter {
     }
 
     /** Runs one mapping step: the events it made, then its failure if it failed. */
-    private static Multi<ChatEvent> step(java.util.function.Consumer<java.util.function.Consumer<ChatEvent>> work) {
+    private static Multi<ChatEvent> step(Consumer<Consumer<ChatEvent>> work) {
         List<ChatEvent> out = new ArrayList<>();
         try {
             work.accept(out::add);
