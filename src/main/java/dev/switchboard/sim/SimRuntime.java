@@ -25,6 +25,7 @@ public final class SimRuntime {
     private final SimCounters counters = new SimCounters();
     private final SimPlanner planner;
     private final Set<String> apiKeys;
+    private final Map<String, String> awsCredentials;
     private final Map<Long, Boolean> promptCache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
@@ -38,6 +39,7 @@ public final class SimRuntime {
         this.profiles = new SimProfiles(config.defaultProfile(), config.profiles());
         this.planner = new SimPlanner(config.seed());
         this.apiKeys = config.apiKeys();
+        this.awsCredentials = config.awsCredentials();
     }
 
     public Vertx vertx() {
@@ -89,6 +91,11 @@ public final class SimRuntime {
 
     public boolean acceptsKey(String key) {
         return key != null && apiKeys.contains(key);
+    }
+
+    /** The secret access key of a known AWS access key id, or null for an unknown one. */
+    public String awsSecret(String accessKeyId) {
+        return accessKeyId == null ? null : awsCredentials.get(accessKeyId);
     }
 
     /**

@@ -32,9 +32,9 @@ public final class SimServer {
     private final List<SimProtocol> protocols;
     private HttpServer server;
 
-    /** A server speaking the OpenAI (with Azure's form) and Anthropic protocols. */
+    /** A server speaking the OpenAI (with Azure's form), Anthropic and Bedrock Converse protocols. */
     public SimServer(Vertx vertx, SimConfig config) {
-        this(vertx, config, List.of(new OpenAiSimProtocol(), new AnthropicSimProtocol()));
+        this(vertx, config, List.of(new OpenAiSimProtocol(), new AnthropicSimProtocol(), new BedrockSimProtocol()));
     }
 
     public SimServer(Vertx vertx, SimConfig config, List<SimProtocol> protocols) {
