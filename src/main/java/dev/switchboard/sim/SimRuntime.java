@@ -26,6 +26,7 @@ public final class SimRuntime {
     private final SimPlanner planner;
     private final Set<String> apiKeys;
     private final SimGoogleAuth googleAuth;
+    private final Map<String, String> awsCredentials;
     private final Map<Long, Boolean> promptCache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
@@ -40,6 +41,7 @@ public final class SimRuntime {
         this.planner = new SimPlanner(config.seed());
         this.apiKeys = config.apiKeys();
         this.googleAuth = new SimGoogleAuth(config.googleServiceAccounts());
+        this.awsCredentials = config.awsCredentials();
     }
 
     public Vertx vertx() {
@@ -96,6 +98,11 @@ public final class SimRuntime {
     /** Google's token endpoint and the access tokens it issued (Vertex AI's bearer tokens). */
     public SimGoogleAuth googleAuth() {
         return googleAuth;
+    }
+
+    /** The secret access key of a known AWS access key id, or null for an unknown one. */
+    public String awsSecret(String accessKeyId) {
+        return accessKeyId == null ? null : awsCredentials.get(accessKeyId);
     }
 
     /**

@@ -33,9 +33,10 @@ public final class SimServer {
     private final List<SimProtocol> protocols;
     private HttpServer server;
 
-    /** A server speaking the OpenAI (with Azure's form), Anthropic and Vertex AI / Gemini API protocols. */
+    /** A server speaking the OpenAI (with Azure's form), Anthropic, Bedrock Converse and Vertex AI / Gemini API protocols. */
     public SimServer(Vertx vertx, SimConfig config) {
-        this(vertx, config, List.of(new OpenAiSimProtocol(), new AnthropicSimProtocol(), new VertexSimProtocol()));
+        this(vertx, config, List.of(new OpenAiSimProtocol(), new AnthropicSimProtocol(), new BedrockSimProtocol(),
+                new VertexSimProtocol()));
     }
 
     public SimServer(Vertx vertx, SimConfig config, List<SimProtocol> protocols) {

@@ -29,4 +29,10 @@ public interface SimulatorConfig {
 
     /** Accepted API keys; none given means the public test key {@value SimConfig#DEFAULT_API_KEY}. */
     Optional<List<String>> keys();
+
+    /**
+     * AWS access keys the Bedrock protocol accepts, each {@code ACCESS_KEY_ID:SECRET}; none given means the public
+     * test key {@value SimConfig#DEFAULT_AWS_ACCESS_KEY_ID}.
+     */
+    Optional<List<String>> awsKeys();
 }

@@ -47,10 +47,14 @@ public class SimulatorLauncher {
         if (config.keys().isPresent() && !config.keys().get().isEmpty()) {
             sim = sim.withApiKeys(new LinkedHashSet<>(config.keys().get()));
         }
+        if (config.awsKeys().isPresent() && !config.awsKeys().get().isEmpty()) {
+            sim = sim.withAwsCredentials(SimulatorMain.awsKeys(String.join(",", config.awsKeys().get())));
+        }
         server = new SimServer(vertx, sim);
         server.start(config.port());
-        Log.infof("Simulated upstream on %s (OpenAI: %s/v1, Anthropic: %s), seed %d, %d model profile(s)",
-                server.baseUrl(), server.baseUrl(), server.baseUrl(), sim.seed(), sim.profiles().size());
+        Log.infof("Simulated upstream on %s (OpenAI: %s/v1, Anthropic and Bedrock: %s), seed %d, "
+                + "%d model profile(s)", server.baseUrl(), server.baseUrl(), server.baseUrl(), sim.seed(),
+                sim.profiles().size());
         return server;
     }
 

@@ -5,24 +5,30 @@ import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The simulated upstream as its own process, without Quarkus:
- * {@code java -cp '...' dev.switchboard.sim.SimulatorMain --port 8090 --seed 7 --profiles sim.yaml --keys k1,k2}.
+ * {@code java -cp '...' dev.switchboard.sim.SimulatorMain --port 8090 --seed 7 --profiles sim.yaml --keys k1,k2
+ * --aws-keys AKID1:secret1}.
  */
 public final class SimulatorMain {
 
     private static final String USAGE = """
             Usage: SimulatorMain [--port N] [--host H] [--seed N] [--profiles FILE] [--keys K1,K2]
+                                 [--aws-keys ID1:SECRET1,ID2:SECRET2]
                                  [--google-service-account FILE|EMAIL=PEMFILE]...
               --port      port to listen on (default 8090; 0 = any free port)
               --host      interface to bind (default 127.0.0.1; 0.0.0.0 for all)
               --seed      seed of every random choice (default 42)
               --profiles  YAML or JSON file: model id -> profile fields, "*" = the default profile
               --keys      accepted API keys, comma-separated (default sim-key-1)
+              --aws-keys  AWS access key ids and their secrets for Bedrock's SigV4, comma-separated
+                          (default AKIDSIMULATOR000001:simulator/Secret/Access/Key/0000000000000)
               --google-service-account
                           a service-account key JSON, or EMAIL=FILE with its PEM public key, whose signed
                           token requests POST /token accepts (repeatable; default: the simulator's own
@@ -64,6 +70,7 @@ public final class SimulatorMain {
                                 .forEach(keys::add);
                         config = config.withApiKeys(keys);
                     }
+                    case "--aws-keys" -> config = config.withAwsCredentials(awsKeys(value));
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             }
@@ -81,12 +88,14 @@ public final class SimulatorMain {
         System.out.println("Switchboard simulated upstream listening on " + url);
         System.out.println("  OpenAI:    " + url + "/v1  (Azure: " + url + "/openai/deployments/{model}/...)");
         System.out.println("  Anthropic: " + url);
+        System.out.println("  Bedrock:   " + url + "  (endpoint override; SigV4 with access key "
+                + String.join(" or ", config.awsCredentials().keySet()) + ", any region)");
         System.out.println("  Vertex AI: " + url + "/v1/projects/{p}/locations/{l}/publishers/google/models/{m}:"
                 + "generateContent (tokens from " + url + "/token; key JSON: " + url + "/_sim/vertex/service-account)");
         System.out.println("  Gemini API: " + url + "/v1beta/models/{m}:generateContent (x-goog-api-key)");
         System.out.println("  Control:   " + url + "/_sim/profiles, " + url + "/_sim/requests");
         System.out.println("  Seed " + config.seed() + ", " + config.profiles().size() + " model profile(s), "
-                + config.apiKeys().size() + " API key(s)");
+                + config.apiKeys().size() + " API key(s), " + config.awsCredentials().size() + " AWS access key(s)");
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -95,6 +104,21 @@ public final class SimulatorMain {
             stopped.countDown();
         }, "sim-shutdown"));
         stopped.await();
+    }
+
+    /** {@code ID1:SECRET1,ID2:SECRET2}: the secret is everything after the first colon. */
+    static Map<String, String> awsKeys(String value) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String pair : value.split(",")) {
+            String p = pair.trim();
+            int colon = p.indexOf(':');
+            if (colon <= 0 || colon == p.length() - 1) {
+                // the value is not repeated: it holds secrets
+                throw new IllegalArgumentException("--aws-keys wants ACCESS_KEY_ID:SECRET pairs, comma-separated");
+            }
+            keys.put(p.substring(0, colon), p.substring(colon + 1));
+        }
+        return keys;
     }
 
     /** A key JSON file, or {@code email=file} with a PEM public key. */

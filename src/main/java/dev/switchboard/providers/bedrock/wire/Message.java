@@ -1,0 +1,7 @@
+package dev.switchboard.providers.bedrock.wire;
+
+import java.util.List;
+
+/** {@code role}: user or assistant. */
+public record Message(String role, List<ContentBlock> content) {
+}
