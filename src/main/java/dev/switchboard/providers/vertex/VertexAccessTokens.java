@@ -45,7 +45,8 @@ public class VertexAccessTokens {
 
     private static final Logger LOG = Logger.getLogger(VertexAccessTokens.class);
     private static final Pattern OAUTH_ERROR = Pattern.compile("\"error\"\\s*:\\s*\"([a-z_]+)\"");
-    private static final Pattern OAUTH_DESCRIPTION = Pattern.compile("\"error_description\"\\s*:\\s*\"([^\"]{1,200})\"");
+    private static final Pattern OAUTH_DESCRIPTION =
+            Pattern.compile("\"error_description\"\\s*:\\s*\"([^\"]{1,200})\"");
 
     private final Executor blocking;
     private final Clock clock;
