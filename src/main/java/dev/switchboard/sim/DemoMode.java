@@ -6,6 +6,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,8 +22,12 @@ import java.util.Optional;
 @ApplicationScoped
 public class DemoMode {
 
-    /** Where a simulated provider is reached: the simulator's URL in the form the provider's kind expects. */
-    public record Backing(String baseUrl, String apiKey) {
+    /**
+     * Where a simulated provider is reached: the simulator's URL in the form the provider's kind expects, its API key,
+     * and for Vertex AI a service-account key file whose tokens the simulator issues (null for other kinds), so that
+     * demo mode goes through the real token flow and Claude on Vertex, which takes no API key, works too.
+     */
+    public record Backing(String baseUrl, String apiKey, String credentialsFile) {
     }
 
     @ConfigProperty(name = "switchboard.demo", defaultValue = "auto")
@@ -54,8 +63,10 @@ public class DemoMode {
             }
         });
         String key = server.runtime().apiKeys().iterator().next();
+        String vertexKeyFile = providers.containsValue(ProviderKind.VERTEX) ? vertexKeyFile(server) : null;
         Map<String, Backing> backing = new java.util.HashMap<>();
-        providers.forEach((slug, kind) -> backing.put(slug, new Backing(baseUrl(server.baseUrl(), slug, kind), key)));
+        providers.forEach((slug, kind) -> backing.put(slug, new Backing(baseUrl(server.baseUrl(), slug, kind), key,
+                kind == ProviderKind.VERTEX ? vertexKeyFile : null)));
         if (!announced) {
             announced = true;
             Log.infof("Demo mode: %d providers without credentials are simulated by the built-in upstream at %s. "
@@ -67,6 +78,31 @@ public class DemoMode {
 
     public Optional<SimServer> server() {
         return Optional.ofNullable(simulator.server());
+    }
+
+    /**
+     * The simulator's own service-account key, written once to a file readable by this user only: the gateway loads
+     * Vertex credentials from a file, as it would a real key.
+     */
+    static synchronized String vertexKeyFile(SimServer server) {
+        String json = server.runtime().googleAuth().keyJson(server.baseUrl() + "/token", "switchboard-demo");
+        if (json == null) {
+            return null;
+        }
+        try {
+            Path file;
+            try {
+                file = Files.createTempFile("switchboard-sim-vertex-", ".json", PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                file = Files.createTempFile("switchboard-sim-vertex-", ".json");
+            }
+            file.toFile().deleteOnExit();
+            Files.writeString(file, json);
+            return file.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the simulator's Vertex AI key file", e);
+        }
     }
 
     static String baseUrl(String sim, String slug, ProviderKind kind) {

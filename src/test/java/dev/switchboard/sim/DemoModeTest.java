@@ -1,7 +1,12 @@
 package dev.switchboard.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.providers.ProviderKind;
 import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,6 +36,20 @@ class DemoModeTest {
         assertThat(DemoMode.baseUrl(sim, "azure", ProviderKind.OPENAI)).isEqualTo(sim + "/openai");
         assertThat(DemoMode.baseUrl(sim, "anthropic", ProviderKind.ANTHROPIC)).isEqualTo(sim);
         assertThat(DemoMode.baseUrl(sim, "amazon-bedrock", ProviderKind.BEDROCK)).isEqualTo(sim);
+    }
+
+    @Test
+    void vertexIsBackedByTheSimulatorsOwnServiceAccount() throws Exception {
+        try (SimTestServer sim = new SimTestServer()) {
+            String file = DemoMode.vertexKeyFile(sim.server);
+            JsonNode key = SimRuntime.JSON.readTree(Files.readString(Path.of(file)));
+            assertThat(key.path("type").asText()).isEqualTo("service_account");
+            assertThat(key.path("token_uri").asText()).isEqualTo(sim.baseUrl + "/token");
+            assertThat(key.path("project_id").asText()).isEqualTo("switchboard-demo");
+            assertThat(Files.getPosixFilePermissions(Path.of(file))).containsExactlyInAnyOrder(
+                    PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            assertThat(DemoMode.baseUrl(sim.baseUrl, "google-vertex", ProviderKind.VERTEX)).isEqualTo(sim.baseUrl);
+        }
     }
 
     @Test

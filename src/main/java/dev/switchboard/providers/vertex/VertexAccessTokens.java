@@ -138,6 +138,10 @@ public class VertexAccessTokens {
                 token = account.refreshAccessToken();
             } catch (IOException e) {
                 throw grantFailure(e);
+            } catch (RuntimeException e) {
+                // the library's own words may name the account or the file: not passed on
+                throw UpstreamError.of(UpstreamErrorKind.AUTHENTICATION,
+                        "Could not get an access token with this provider's service account");
             }
             Instant expiresAt = token.getExpirationTime() != null ? token.getExpirationTime().toInstant()
                     : clock.instant().plus(Duration.ofHours(1));
