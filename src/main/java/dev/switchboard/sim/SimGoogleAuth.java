@@ -106,10 +106,11 @@ public final class SimGoogleAuth {
                 + "access token, login cookie or other valid authentication credential. See "
                 + "https://developers.google.com/identity/sign-in/web/devconsole-project.", "UNAUTHENTICATED",
                 VertexSimWire.errorInfo("CREDENTIALS_MISSING", VertexSimProtocol.VERTEX_SERVICE, rpc));
+        // counted before the answer goes out, so that a client that has it can read the count
+        runtime.countRefusedBeforeParsing(ctx, model);
         ctx.response().setStatusCode(401).putHeader("content-type", "application/json; charset=UTF-8")
                 .putHeader("www-authenticate", "Bearer realm=\"https://accounts.google.com/\"")
                 .end(SimRuntime.json(body));
-        runtime.countRefusedBeforeParsing(ctx, model);
         return false;
     }
 

@@ -125,16 +125,16 @@ public final class VertexSimProtocol implements SimProtocol {
             key = ctx.request().getParam("key");
         }
         if (key == null || key.isBlank()) {
+            runtime.countRefusedBeforeParsing(ctx, model);
             send(ctx, 403, VertexSimWire.error(403, "Method doesn't allow unregistered callers (callers without "
                     + "established identity). Please use API Key or other form of API consumer identity to call this "
                     + "API.", "PERMISSION_DENIED"));
-            runtime.countRefusedBeforeParsing(ctx, model);
             return false;
         }
         if (!runtime.acceptsKey(key.trim())) {
+            runtime.countRefusedBeforeParsing(ctx, model);
             send(ctx, 400, VertexSimWire.error(400, "API key not valid. Please pass a valid API key.",
                     "INVALID_ARGUMENT", VertexSimWire.errorInfo("API_KEY_INVALID", service, null)));
-            runtime.countRefusedBeforeParsing(ctx, model);
             return false;
         }
         return true;

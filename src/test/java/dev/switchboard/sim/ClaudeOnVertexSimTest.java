@@ -95,7 +95,8 @@ class ClaudeOnVertexSimTest {
         String text = message.content().getFirst().text().orElseThrow().text();
         assertThat(text).matches("[A-Z].*[.!]");
         assertThat(message.usage().outputTokens()).isEqualTo(text.split(" ").length);
-        assertThat(sim.counters("claude-sonnet-4@20250514").completed()).isEqualTo(1);
+        // counted just after the last byte went out, so possibly after the client has it
+        sim.awaitRequests("claude-sonnet-4@20250514", n -> n.path("completed").asLong() == 1, Duration.ofSeconds(10));
     }
 
     @Test

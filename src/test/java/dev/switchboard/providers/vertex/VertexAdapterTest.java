@@ -163,7 +163,8 @@ class VertexAdapterTest {
         assertThat(response.id()).isNotBlank();
         assertThat(response.usage().inputTokens()).isPositive();
         assertThat(response.usage().outputTokens()).isEqualTo(response.text().split(" ").length);
-        assertThat(sim.runtime().counters().get("gemini-2.5-flash").completed()).isEqualTo(1);
+        // counted just after the last byte went out, so possibly after we have it
+        awaitCounters("gemini-2.5-flash", c -> c.completed() == 1);
     }
 
     @Test
@@ -308,7 +309,7 @@ class VertexAdapterTest {
         }
 
         assertThat(sim.runtime().googleAuth().tokenRequests() - before).isEqualTo(1);
-        assertThat(sim.runtime().counters().get("gemini-cached").completed()).isEqualTo(6);
+        awaitCounters("gemini-cached", c -> c.completed() == 6);
     }
 
     @Test
@@ -418,7 +419,7 @@ class VertexAdapterTest {
         assertThat(events.getFirst()).isInstanceOf(ChatEvent.Start.class);
         assertThat(text(events)).isNotBlank();
         assertThat(events.getLast()).isEqualTo(new ChatEvent.Stop(FinishReason.STOP, "end_turn"));
-        assertThat(sim.runtime().counters().get(model).completed()).isEqualTo(2);
+        awaitCounters(model, c -> c.completed() == 2);
     }
 
     @Test
