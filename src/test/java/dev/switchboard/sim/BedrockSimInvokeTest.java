@@ -5,10 +5,11 @@ import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.JsonValue;
 import com.anthropic.core.http.StreamResponse;
-import com.anthropic.errors.AnthropicException;
+import com.anthropic.errors.AnthropicIoException;
 import com.anthropic.errors.InternalServerException;
 import com.anthropic.errors.PermissionDeniedException;
 import com.anthropic.errors.RateLimitException;
+import com.anthropic.errors.SseException;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.Message;
@@ -25,9 +26,15 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.eventstream.MessageDecoder;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -148,8 +155,8 @@ class BedrockSimInvokeTest {
 
         Message answer = client.messages().create(params.toBuilder()
                 .addMessage(message)
-                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
-                        .toolUseId(toolUse.id()).content("18 C, sunny").build())))
+                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(
+                        ToolResultBlockParam.builder().toolUseId(toolUse.id()).content("18 C, sunny").build())))
                 .build()).validate();
         assertThat(answer.stopReason()).contains(StopReason.END_TURN);
         assertThat(answer.content().get(0).text()).isPresent();
@@ -210,12 +217,80 @@ class BedrockSimInvokeTest {
     }
 
     @Test
-    void anExceptionFrameMidStreamEndsTheSdkStreamWithAnError() {
+    void anExceptionFrameMidStreamIsTheSdksSseError() {
         String model = "anthropic.claude-invoke-midstream";
         sim.profile(model, SimTestServer.FAST.toBuilder().midStreamErrorRate(1).build());
         assertThatThrownBy(() -> streamed(ask(model).build(), new ArrayList<>()))
-                .isInstanceOf(AnthropicException.class);
+                .isInstanceOf(SseException.class)
+                .hasMessageContaining("\"type\":\"modelStreamErrorException\"")
+                .hasMessageContaining("The model returned an error: Overloaded");
         assertThat(sim.counters(model).midStreamErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void theBodyIsCheckedAsBedrockChecksIt() {
+        Map<String, String> apiKey = Map.of("authorization", "Bearer " + SimTestServer.KEY,
+                "content-type", "application/json");
+        String messages = "\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]";
+        HttpResponse<String> noVersion = sim.post("/model/anthropic.claude-invoke-400/invoke", apiKey,
+                "{" + messages + "}");
+        assertThat(noVersion.statusCode()).isEqualTo(400);
+        assertThat(noVersion.headers().firstValue("x-amzn-ErrorType")).get().asString()
+                .startsWith("ValidationException:");
+        assertThat(sim.json(noVersion).path("message").asText())
+                .isEqualTo("Malformed input request: #: required key [anthropic_version] not found, please reformat "
+                        + "your input and try again.");
+
+        HttpResponse<String> withModel = sim.post("/model/anthropic.claude-invoke-400/invoke", apiKey,
+                "{\"anthropic_version\":\"bedrock-2023-05-31\",\"model\":\"claude\"," + messages + "}");
+        assertThat(sim.json(withModel).path("message").asText()).contains("extraneous key [model] is not permitted");
+
+        HttpResponse<String> badVersion = sim.post("/model/anthropic.claude-invoke-400/invoke", apiKey,
+                "{\"anthropic_version\":\"claude-3\"," + messages + "}");
+        assertThat(sim.json(badVersion).path("message").asText()).isEqualTo("Invalid API version: claude-3");
+
+        HttpResponse<String> ok = sim.post("/model/anthropic.claude-invoke-400/invoke", apiKey,
+                "{\"anthropic_version\":\"bedrock-2023-05-31\"," + messages + "}");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("X-Amzn-Bedrock-Output-Token-Count")).get()
+                .isEqualTo(sim.json(ok).path("usage").path("output_tokens").asText());
+        assertThat(sim.counters("anthropic.claude-invoke-400").rejected()).isEqualTo(3);
+    }
+
+    @Test
+    void unsignedRequestsGetAwsAuthErrors() {
+        HttpResponse<String> none = sim.post("/model/anthropic.claude-invoke-raw/invoke-with-response-stream",
+                Map.of("content-type", "application/json"), "{}");
+        assertThat(none.statusCode()).isEqualTo(403);
+        assertThat(none.headers().firstValue("x-amzn-ErrorType")).get().asString()
+                .startsWith("MissingAuthenticationTokenException");
+    }
+
+    @Test
+    void streamFramesAreChunksOfBase64EventsWithoutPings() throws Exception {
+        HttpResponse<byte[]> raw = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(sim.baseUrl + "/model/anthropic.claude-invoke-frames/invoke-with-response-stream"))
+                .header("authorization", "Bearer " + SimTestServer.KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"anthropic_version\":\"bedrock-2023-05-31\","
+                        + "\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(raw.headers().firstValue("content-type")).contains("application/vnd.amazon.eventstream");
+        assertThat(raw.headers().firstValue("x-amzn-bedrock-content-type")).contains("application/json");
+        List<software.amazon.eventstream.Message> frames = new ArrayList<>();
+        new MessageDecoder(frames::add).feed(raw.body());
+        List<String> types = new ArrayList<>();
+        for (software.amazon.eventstream.Message frame : frames) {
+            assertThat(frame.getHeaders().get(":event-type").getString()).isEqualTo("chunk");
+            assertThat(frame.getHeaders().get(":message-type").getString()).isEqualTo("event");
+            assertThat(frame.getHeaders().get(":content-type").getString()).isEqualTo("application/json");
+            JsonNode payload = SimRuntime.JSON.readTree(frame.getPayload());
+            types.add(SimRuntime.JSON.readTree(Base64.getDecoder().decode(payload.path("bytes").asText()))
+                    .path("type").asText());
+        }
+        assertThat(types).doesNotContain("ping");
+        assertThat(types.subList(0, 2)).containsExactly("message_start", "content_block_start");
+        assertThat(types.subList(types.size() - 3, types.size()))
+                .containsExactly("content_block_stop", "message_delta", "message_stop");
     }
 
     @Test
@@ -223,6 +298,7 @@ class BedrockSimInvokeTest {
         String model = "anthropic.claude-invoke-malformed";
         sim.profile(model, SimTestServer.FAST.toBuilder().malformedRate(1).build());
         assertThatThrownBy(() -> streamed(ask(model).build(), new ArrayList<>()))
-                .isInstanceOf(AnthropicException.class);
+                .isInstanceOf(AnthropicIoException.class);
+        assertThat(sim.counters(model).malformed()).isEqualTo(1);
     }
 }
