@@ -111,7 +111,7 @@ class BedrockSimInvokeTest {
         assertThat(text).matches("[A-Z].*[.!]");
         assertThat(message.usage().inputTokens()).isPositive();
         assertThat(message.usage().outputTokens()).isEqualTo(text.split(" ").length);
-        assertThat(sim.counters(CLAUDE).completed()).isEqualTo(1);
+        assertThat(sim.awaitCompleted(CLAUDE, 1).completed()).isEqualTo(1);
     }
 
     @Test
