@@ -172,7 +172,7 @@ public final class AnthropicSimProtocol implements SimProtocol {
             return;
         }
 
-        AnthropicSimWire.Usage usage = usage(model, body);
+        AnthropicSimWire.Usage usage = usage(runtime, model, body);
         JsonNode thinking = body.path("thinking");
         int budget = thinking.path("type").asText("").equals("enabled") ? thinking.path("budget_tokens").asInt() : 0;
         SimTurn turn = new SimTurn(model, usage.inputTokens(), body.path("max_tokens").asInt(),
@@ -198,8 +198,11 @@ public final class AnthropicSimProtocol implements SimProtocol {
         }
     }
 
-    /** What Anthropic checks before any work, with its messages (field paths as its validator names them). */
-    private static String validate(JsonNode body) {
+    /**
+     * What Anthropic checks before any work, with its messages (field paths as its validator names them). Claude on
+     * Bedrock checks the same.
+     */
+    static String validate(JsonNode body) {
         JsonNode messages = body.get("messages");
         if (messages == null || messages.isNull()) {
             return "messages: Field required";
@@ -283,7 +286,7 @@ public final class AnthropicSimProtocol implements SimProtocol {
      * The tool policy: with tools offered and tool_choice not "none", a last user message that is not a tool result
      * gets a call to the first tool, or the one tool_choice names.
      */
-    private static SimTurn.Tool toolToCall(JsonNode body) {
+    static SimTurn.Tool toolToCall(JsonNode body) {
         JsonNode tools = body.path("tools");
         JsonNode choice = body.path("tool_choice");
         if (!tools.isArray() || tools.isEmpty() || choice.path("type").asText("").equals("none")) {
@@ -315,7 +318,7 @@ public final class AnthropicSimProtocol implements SimProtocol {
     }
 
     /** Input tokens, split as Anthropic splits them: uncached, read from the cache, written to it. */
-    private AnthropicSimWire.Usage usage(String model, JsonNode body) {
+    static AnthropicSimWire.Usage usage(SimRuntime runtime, String model, JsonNode body) {
         List<String> parts = new ArrayList<>();
         List<Boolean> cacheable = new ArrayList<>();
         int chars = 0;

@@ -77,12 +77,30 @@ final class AnthropicSimWire {
         return root;
     }
 
-    /**
-     * The event sequence of a reply: message_start, then per content block content_block_start (with a ping after the
-     * first), its deltas (one token each) and content_block_stop, then message_delta and message_stop.
-     */
+    /** One event of a Messages stream: its type, its JSON, and the output tokens it carries (1 for a delta). */
+    record StreamEvent(String type, ObjectNode data, int tokens) {
+    }
+
+    /** The SSE frames of a reply: {@link #streamEvents} as {@code event:}/{@code data:} pairs. */
     static List<SimFrame> events(String id, String model, SimReply reply, Usage usage, String toolUseId) {
         List<SimFrame> frames = new ArrayList<>();
+        for (StreamEvent event : streamEvents(id, model, reply, usage, toolUseId)) {
+            String json = event.data().toString();
+            // the malformed twin of a token frame: the same event with its JSON cut in half
+            frames.add(event.tokens() == 0 ? SimFrame.framing(event(event.type(), json))
+                    : new SimFrame(event(event.type(), json), event.tokens(),
+                    event(event.type(), json.substring(0, json.length() / 2))));
+        }
+        return frames;
+    }
+
+    /**
+     * The event sequence of a reply: message_start, then per content block content_block_start (with a ping after the
+     * first), its deltas (one token each) and content_block_stop, then message_delta and message_stop. Shared by
+     * every host of Claude; each frames the events its own way.
+     */
+    static List<StreamEvent> streamEvents(String id, String model, SimReply reply, Usage usage, String toolUseId) {
+        List<StreamEvent> events = new ArrayList<>();
         ObjectNode start = SimRuntime.JSON.createObjectNode().put("type", "message_start");
         ObjectNode message = start.putObject("message");
         message.put("id", id).put("type", "message").put("role", "assistant").put("model", model);
@@ -90,42 +108,41 @@ final class AnthropicSimWire {
         message.putNull("stop_reason");
         message.putNull("stop_sequence");
         message.set("usage", usage.json(1));
-        frames.add(SimFrame.framing(event("message_start", start)));
+        events.add(framing(start));
 
         int index = 0;
         if (!reply.thinking().isEmpty()) {
             ObjectNode block = SimRuntime.JSON.createObjectNode().put("type", "thinking").put("thinking", "")
                     .put("signature", "");
-            blockStart(frames, index, block);
+            blockStart(events, index, block);
             for (String token : reply.thinking()) {
-                frames.add(delta(index, SimRuntime.JSON.createObjectNode().put("type", "thinking_delta")
+                events.add(delta(index, SimRuntime.JSON.createObjectNode().put("type", "thinking_delta")
                         .put("thinking", token)));
             }
-            frames.add(SimFrame.framing(event("content_block_delta", blockDelta(index,
-                    SimRuntime.JSON.createObjectNode().put("type", "signature_delta")
-                            .put("signature", reply.thinkingSignature())))));
-            blockStop(frames, index++);
+            events.add(framing(blockDelta(index, SimRuntime.JSON.createObjectNode().put("type", "signature_delta")
+                    .put("signature", reply.thinkingSignature()))));
+            blockStop(events, index++);
         }
         if (reply.toolCall() != null) {
             ObjectNode block = SimRuntime.JSON.createObjectNode().put("type", "tool_use").put("id", toolUseId)
                     .put("name", reply.toolCall().name());
             block.putObject("input");
             block.putObject("caller").put("type", "direct");
-            blockStart(frames, index, block);
-            frames.add(SimFrame.framing(event("content_block_delta", blockDelta(index,
-                    SimRuntime.JSON.createObjectNode().put("type", "input_json_delta").put("partial_json", "")))));
+            blockStart(events, index, block);
+            events.add(framing(blockDelta(index, SimRuntime.JSON.createObjectNode().put("type", "input_json_delta")
+                    .put("partial_json", ""))));
             for (String fragment : reply.toolCall().fragments()) {
-                frames.add(delta(index, SimRuntime.JSON.createObjectNode().put("type", "input_json_delta")
+                events.add(delta(index, SimRuntime.JSON.createObjectNode().put("type", "input_json_delta")
                         .put("partial_json", fragment)));
             }
-            blockStop(frames, index);
+            blockStop(events, index);
         } else if (!reply.text().isEmpty() || reply.thinking().isEmpty()) {
-            blockStart(frames, index, SimRuntime.JSON.createObjectNode().put("type", "text").put("text", ""));
+            blockStart(events, index, SimRuntime.JSON.createObjectNode().put("type", "text").put("text", ""));
             for (String token : reply.text()) {
-                frames.add(delta(index, SimRuntime.JSON.createObjectNode().put("type", "text_delta")
+                events.add(delta(index, SimRuntime.JSON.createObjectNode().put("type", "text_delta")
                         .put("text", token)));
             }
-            blockStop(frames, index);
+            blockStop(events, index);
         }
 
         ObjectNode messageDelta = SimRuntime.JSON.createObjectNode().put("type", "message_delta");
@@ -134,10 +151,9 @@ final class AnthropicSimWire {
         finalUsage.remove("service_tier");
         finalUsage.remove("cache_creation");
         messageDelta.set("usage", finalUsage);
-        frames.add(SimFrame.framing(event("message_delta", messageDelta)));
-        frames.add(SimFrame.framing(event("message_stop", SimRuntime.JSON.createObjectNode()
-                .put("type", "message_stop"))));
-        return frames;
+        events.add(framing(messageDelta));
+        events.add(framing(SimRuntime.JSON.createObjectNode().put("type", "message_stop")));
+        return events;
     }
 
     /** How Anthropic ends a stream that fails after it began. */
@@ -145,18 +161,21 @@ final class AnthropicSimWire {
         return event("error", error("overloaded_error", "Overloaded", requestId));
     }
 
-    private static void blockStart(List<SimFrame> frames, int index, ObjectNode block) {
+    private static StreamEvent framing(ObjectNode data) {
+        return new StreamEvent(data.path("type").asText(), data, 0);
+    }
+
+    private static void blockStart(List<StreamEvent> events, int index, ObjectNode block) {
         ObjectNode start = SimRuntime.JSON.createObjectNode().put("type", "content_block_start").put("index", index);
         start.set("content_block", block);
-        frames.add(SimFrame.framing(event("content_block_start", start)));
+        events.add(framing(start));
         if (index == 0) {
-            frames.add(SimFrame.framing(event("ping", SimRuntime.JSON.createObjectNode().put("type", "ping"))));
+            events.add(framing(SimRuntime.JSON.createObjectNode().put("type", "ping")));
         }
     }
 
-    private static void blockStop(List<SimFrame> frames, int index) {
-        frames.add(SimFrame.framing(event("content_block_stop", SimRuntime.JSON.createObjectNode()
-                .put("type", "content_block_stop").put("index", index))));
+    private static void blockStop(List<StreamEvent> events, int index) {
+        events.add(framing(SimRuntime.JSON.createObjectNode().put("type", "content_block_stop").put("index", index)));
     }
 
     private static ObjectNode blockDelta(int index, ObjectNode delta) {
@@ -165,10 +184,8 @@ final class AnthropicSimWire {
         return event;
     }
 
-    private static SimFrame delta(int index, ObjectNode delta) {
-        String json = blockDelta(index, delta).toString();
-        return new SimFrame(event("content_block_delta", json), 1,
-                event("content_block_delta", json.substring(0, json.length() / 2)));
+    private static StreamEvent delta(int index, ObjectNode delta) {
+        return new StreamEvent("content_block_delta", blockDelta(index, delta), 1);
     }
 
     static Buffer event(String name, ObjectNode data) {

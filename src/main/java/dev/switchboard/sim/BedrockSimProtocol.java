@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
 
 /**
  * Amazon Bedrock's Converse API as bedrock-runtime serves it: {@code POST /model/{modelId}/converse} (JSON) and
- * {@code /converse-stream} (the binary event stream), the model id percent-encoded in the path. Requests must be
+ * {@code /converse-stream} (the binary event stream), the model id percent-encoded in the path; and Claude's own
+ * Messages API through InvokeModel ({@code /invoke}, {@code /invoke-with-response-stream}, see
+ * {@link BedrockSimInvoke}), authenticated and failing the same way. Requests must be
  * SigV4-signed for service {@code bedrock} with an access key the simulator knows ({@link SimConfig#awsCredentials()};
  * the signature is verified with the AWS SDK's signer), or carry an accepted API key as a bearer token, as Bedrock
  * API keys are sent. Refusals, validation errors and injected faults have AWS's shapes: a {@code {"message"}} body
@@ -31,11 +33,13 @@ import java.util.regex.Pattern;
  */
 public final class BedrockSimProtocol implements SimProtocol {
 
-    private static final Pattern PATH = Pattern.compile("^/model/([^/]+)/(converse|converse-stream)$");
+    private static final Pattern PATH = Pattern.compile(
+            "^/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream)$");
     private static final int IMAGE_CHARS = 1600 * 4;
     private static final int MIN_THINKING_BUDGET = 1024;
 
     private SimRuntime runtime;
+    private BedrockSimInvoke invoke;
 
     @Override
     public String name() {
@@ -45,10 +49,11 @@ public final class BedrockSimProtocol implements SimProtocol {
     @Override
     public void register(Router router, SimRuntime runtime) {
         this.runtime = runtime;
-        router.postWithRegex("/model/[^/]+/converse(-stream)?").handler(this::converse);
+        this.invoke = new BedrockSimInvoke(runtime);
+        router.postWithRegex("/model/[^/]+/(converse(-stream)?|invoke(-with-response-stream)?)").handler(this::handle);
     }
 
-    private void converse(RoutingContext ctx) {
+    private void handle(RoutingContext ctx) {
         String requestId = UUID.randomUUID().toString();
         Matcher path = PATH.matcher(ctx.request().path());
         if (!path.matches()) {
@@ -56,12 +61,17 @@ public final class BedrockSimProtocol implements SimProtocol {
             return;
         }
         String model = URLDecoder.decode(path.group(1).replace("+", "%2B"), StandardCharsets.UTF_8);
-        boolean stream = path.group(2).equals("converse-stream");
+        String operation = path.group(2);
+        boolean stream = operation.endsWith("-stream");
         byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
 
         String refusal = authenticate(ctx, bytes, requestId);
         if (refusal != null) {
             runtime.countRefusedBeforeParsing(ctx, model);
+            return;
+        }
+        if (operation.startsWith("invoke")) {
+            invoke.invoke(ctx, requestId, model, stream, bytes);
             return;
         }
         JsonNode body;
@@ -332,7 +342,7 @@ public final class BedrockSimProtocol implements SimProtocol {
         return block.toString().length();
     }
 
-    private static SimExchange.Answer injectedError(SimFault fault, String requestId) {
+    static SimExchange.Answer injectedError(SimFault fault, String requestId) {
         return switch (fault) {
             case RATE_LIMITED -> answer(requestId, 429, "ThrottlingException",
                     "Too many requests, please wait before trying again.");
@@ -345,20 +355,20 @@ public final class BedrockSimProtocol implements SimProtocol {
     }
 
     /** A non-streaming answer that fails where a stream would have failed midway: the model's service erred. */
-    private static SimExchange.Answer modelError(String requestId) {
+    static SimExchange.Answer modelError(String requestId) {
         ObjectNode body = BedrockSimWire.error("Received error from the model: Overloaded");
         body.put("originalStatusCode", 529);
         return answer(requestId, 424, "ModelErrorException", body);
     }
 
     /** How ConverseStream ends when the model's service fails mid-answer (Claude's overloaded is a 529). */
-    private static Buffer midStreamException() {
+    static Buffer midStreamException() {
         ObjectNode body = BedrockSimWire.error("The model returned an error: Overloaded");
         body.put("originalStatusCode", 529).put("originalMessage", "Overloaded");
         return BedrockSimWire.exception("modelStreamErrorException", body);
     }
 
-    private static SimExchange.Answer answer(String requestId, int status, String type, String message) {
+    static SimExchange.Answer answer(String requestId, int status, String type, String message) {
         return answer(requestId, status, type, BedrockSimWire.error(message));
     }
 

@@ -9,6 +9,7 @@ import software.amazon.eventstream.Message;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ import java.util.SplittableRandom;
 /**
  * Bedrock Converse as the real service writes it: the JSON answer, and ConverseStream's binary event stream, each
  * event a frame encoded with the AWS event-stream library ({@code :event-type}, {@code :content-type},
- * {@code :message-type} headers, a JSON payload padded with a {@code p} member as Bedrock pads it).
+ * {@code :message-type} headers, a JSON payload padded with a {@code p} member as Bedrock pads it); and the
+ * {@code chunk} frames in which InvokeModelWithResponseStream carries Claude's own stream events.
  */
 final class BedrockSimWire {
 
@@ -132,6 +134,42 @@ final class BedrockSimWire {
         metadata.putObject("metrics").put("latencyMs", latencyMs);
         frames.add(SimFrame.framing(event("metadata", metadata, padding)));
         return frames;
+    }
+
+    /**
+     * InvokeModelWithResponseStream's frames for Claude: each Anthropic stream event a {@code chunk} event whose
+     * payload is {@code {"bytes": base64 of the event's JSON, "p": padding}}. Bedrock passes no pings on, and adds
+     * its invocation metrics to message_stop.
+     */
+    static List<SimFrame> chunks(List<AnthropicSimWire.StreamEvent> events, ObjectNode invocationMetrics,
+                                 SplittableRandom padding) {
+        List<SimFrame> frames = new ArrayList<>();
+        for (AnthropicSimWire.StreamEvent event : events) {
+            if (event.type().equals("ping")) {
+                continue;
+            }
+            ObjectNode data = event.data();
+            if (event.type().equals("message_stop")) {
+                data = data.deepCopy();
+                data.set("amazon-bedrock-invocationMetrics", invocationMetrics);
+            }
+            ObjectNode payload = SimRuntime.JSON.createObjectNode().put("bytes", Base64.getEncoder()
+                    .encodeToString(data.toString().getBytes(StandardCharsets.UTF_8)));
+            String json = withPadding(payload, padding).toString();
+            Buffer bytes = frame(eventHeaders("chunk"), json.getBytes(StandardCharsets.UTF_8));
+            // the malformed twin: a sound frame whose payload JSON is cut in half
+            frames.add(event.tokens() == 0 ? SimFrame.framing(bytes) : new SimFrame(bytes, event.tokens(),
+                    frame(eventHeaders("chunk"),
+                            json.substring(0, json.length() / 2).getBytes(StandardCharsets.UTF_8))));
+        }
+        return frames;
+    }
+
+    /** The {@code amazon-bedrock-invocationMetrics} of a streamed Claude answer. */
+    static ObjectNode invocationMetrics(int inputTokens, int outputTokens, long latencyMs, long firstByteMs) {
+        return SimRuntime.JSON.createObjectNode().put("inputTokenCount", inputTokens)
+                .put("outputTokenCount", outputTokens).put("invocationLatency", latencyMs)
+                .put("firstByteLatency", firstByteMs);
     }
 
     /** An exception frame, as ConverseStream ends a stream that fails after it began. */

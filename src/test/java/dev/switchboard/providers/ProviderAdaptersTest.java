@@ -43,8 +43,8 @@ class ProviderAdaptersTest {
         assertThat(events.getFirst()).isInstanceOf(ChatEvent.Start.class);
         assertThat(events).anyMatch(ChatEvent.Stop.class::isInstance);
         // the target's upstream model id is what the provider saw, not the caller's name for it
-        assertThat(simulator.server().runtime().counters().get("wiring-openai").completed()).isEqualTo(1);
-        assertThat(simulator.server().runtime().counters().get("wiring-anthropic").completed()).isEqualTo(1);
+        assertThat(simulator.server().runtime().counters().get("wiring-openai").received()).isEqualTo(1);
+        assertThat(simulator.server().runtime().counters().get("wiring-anthropic").received()).isEqualTo(1);
         assertThat(simulator.server().runtime().counters().get("caller-name").received()).isZero();
     }
 

@@ -88,7 +88,7 @@ class OpenAiSimProtocolTest {
         assertThat(usage.completionTokens()).isEqualTo(choice.message().content().orElseThrow().split(" ").length);
         assertThat(usage.totalTokens()).isEqualTo(usage.promptTokens() + usage.completionTokens());
         assertThat(usage.promptTokensDetails().orElseThrow().cachedTokens()).contains(0L);
-        assertThat(sim.counters("oa-plain").completed()).isEqualTo(1);
+        assertThat(sim.awaitCompleted("oa-plain", 1).completed()).isEqualTo(1);
     }
 
     @Test

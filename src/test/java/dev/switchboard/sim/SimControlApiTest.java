@@ -51,7 +51,8 @@ class SimControlApiTest {
         assertThat(reset.has("ctl-boot")).isTrue();
         assertThat(chat("ctl-switch").statusCode()).isEqualTo(200);
 
-        JsonNode counters = sim.json(sim.send("GET", "/_sim/requests", null)).path("ctl-switch");
+        JsonNode counters = sim.awaitRequests("ctl-switch", c -> c.path("completed").asLong() >= 2,
+                java.time.Duration.ofSeconds(5));
         assertThat(counters.path("received").asLong()).isEqualTo(3);
         assertThat(counters.path("completed").asLong()).isEqualTo(2);
         assertThat(counters.path("errors").path("unavailable").asLong()).isEqualTo(1);

@@ -87,6 +87,15 @@ final class SimTestServer implements AutoCloseable {
         throw new AssertionError("counters of " + model + " never matched within " + deadline + "; last: " + last);
     }
 
+    /**
+     * The model's counters once {@code completed} reached {@code n}: the simulator counts a request as completed
+     * just after its last byte has gone out, so a client may hold the whole answer a moment before the count moves.
+     */
+    SimCounters.ModelStats awaitCompleted(String model, long n) {
+        awaitRequests(model, node -> node.path("completed").asLong() >= n, Duration.ofSeconds(5));
+        return counters(model);
+    }
+
     private HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
