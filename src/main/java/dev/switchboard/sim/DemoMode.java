@@ -37,6 +37,8 @@ public class DemoMode {
     SimulatorLauncher simulator;
 
     private volatile boolean announced;
+    private volatile Map<String, Backing> backings = Map.of();
+    private String vertexKeyFile;
 
     /** Decides from the configuration and whether any provider has credentials; throws on a setting it cannot read. */
     public boolean active(boolean anyProviderConfigured) {
@@ -56,9 +58,9 @@ public class DemoMode {
     public Map<String, Backing> back(Map<String, ProviderKind> providers, Map<String, String> upstreamModels) {
         SimServer server = simulator.ensureStarted();
         // Models already profiled keep theirs: an operator may have tuned them through the control API.
-        Map<String, SimProfile> current = server.runtime().profiles().snapshot().models();
+        Map<String, SimProfile> profiled = server.runtime().profiles().snapshot().models();
         upstreamModels.forEach((model, provider) -> {
-            if (!current.containsKey(model)) {
+            if (!profiled.containsKey(model)) {
                 server.runtime().profiles().put(model, DemoProfiles.forProvider(provider));
             }
         });
@@ -67,6 +69,7 @@ public class DemoMode {
         Map<String, Backing> backing = new java.util.HashMap<>();
         providers.forEach((slug, kind) -> backing.put(slug, new Backing(baseUrl(server.baseUrl(), slug, kind), key,
                 kind == ProviderKind.VERTEX ? vertexKeyFile : null)));
+        backings = Map.copyOf(backing);
         if (!announced) {
             announced = true;
             Log.infof("Demo mode: %d providers without credentials are simulated by the built-in upstream at %s. "
@@ -74,6 +77,11 @@ public class DemoMode {
                     providers.size(), server.baseUrl());
         }
         return backing;
+    }
+
+    /** How a simulated provider is reached, as decided at the last catalog refresh; empty when it is not simulated. */
+    public Optional<Backing> backing(String providerSlug) {
+        return Optional.ofNullable(backings.get(providerSlug));
     }
 
     public Optional<SimServer> server() {
@@ -84,7 +92,15 @@ public class DemoMode {
      * The simulator's own service-account key, written once to a file readable by this user only: the gateway loads
      * Vertex credentials from a file, as it would a real key.
      */
-    static synchronized String vertexKeyFile(SimServer server) {
+    private synchronized String vertexKeyFile(SimServer server) {
+        // written once: the catalog is refreshed every minute, and each refresh must not leave a new file behind
+        if (vertexKeyFile == null) {
+            vertexKeyFile = writeVertexKeyFile(server);
+        }
+        return vertexKeyFile;
+    }
+
+    static String writeVertexKeyFile(SimServer server) {
         String json = server.runtime().googleAuth().keyJson(server.baseUrl() + "/token", "switchboard-demo");
         if (json == null) {
             return null;

@@ -41,7 +41,7 @@ class DemoModeTest {
     @Test
     void vertexIsBackedByTheSimulatorsOwnServiceAccount() throws Exception {
         try (SimTestServer sim = new SimTestServer()) {
-            String file = DemoMode.vertexKeyFile(sim.server);
+            String file = DemoMode.writeVertexKeyFile(sim.server);
             JsonNode key = SimRuntime.JSON.readTree(Files.readString(Path.of(file)));
             assertThat(key.path("type").asText()).isEqualTo("service_account");
             assertThat(key.path("token_uri").asText()).isEqualTo(sim.baseUrl + "/token");
