@@ -60,12 +60,8 @@ public final class StreamDeadlines {
         public void onSubscribe(Flow.Subscription subscription) {
             synchronized (lock) {
                 upstream = subscription;
-                if (firstToken != null) {
-                    firstTokenTimer = scheduler.schedule(() -> expire(true), firstToken.toNanos(), TimeUnit.NANOSECONDS);
-                }
-                if (total != null) {
-                    totalTimer = scheduler.schedule(() -> expire(false), total.toNanos(), TimeUnit.NANOSECONDS);
-                }
+                firstTokenTimer = schedule(firstToken, true);
+                totalTimer = schedule(total, false);
                 downstream.onSubscribe(this);
             }
         }
@@ -128,6 +124,14 @@ public final class StreamDeadlines {
         }
 
         /** Marks the end; false when it had already ended. */
+        /** No deadline for a null, zero or negative duration. */
+        private ScheduledFuture<?> schedule(Duration after, boolean firstTokenDeadline) {
+            if (after == null || after.isZero() || after.isNegative()) {
+                return null;
+            }
+            return scheduler.schedule(() -> expire(firstTokenDeadline), after.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
         private boolean finish() {
             if (done) {
                 return false;

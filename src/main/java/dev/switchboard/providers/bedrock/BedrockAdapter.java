@@ -9,13 +9,13 @@ import dev.switchboard.providers.CallOptions;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.providers.ProviderSettings;
+import dev.switchboard.providers.StreamDeadlines;
 import dev.switchboard.providers.UpstreamTarget;
 import dev.switchboard.providers.http.UpstreamHttp;
 import dev.switchboard.providers.http.UpstreamRequest;
 import dev.switchboard.providers.http.UpstreamResponse;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -89,9 +89,8 @@ public class BedrockAdapter implements ProviderAdapter {
                 // runs in the callback that delivers the response head: the body's handlers are set before its
                 // first chunk can arrive
                 .onItem().transformToMulti(response -> events(response, model, secrets)));
-        return BedrockStreamDeadlines.apply(
-                events.onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify),
-                options.firstTokenTimeout(), options.totalTimeout(), Infrastructure.getDefaultWorkerPool());
+        return StreamDeadlines.apply(
+                events.onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify), options);
     }
 
     /** The whole body; for an error status a body that cannot be read still leaves the status to classify. */
