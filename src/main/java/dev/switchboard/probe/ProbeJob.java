@@ -1,0 +1,238 @@
+package dev.switchboard.probe;
+
+import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.CatalogEndpoint;
+import dev.switchboard.catalog.CatalogService;
+import dev.switchboard.llm.ChatRequest;
+import dev.switchboard.llm.UpstreamError;
+import dev.switchboard.llm.UpstreamErrorKind;
+import dev.switchboard.providers.CallOptions;
+import dev.switchboard.providers.ProviderAdapter;
+import dev.switchboard.providers.ProviderAdapters;
+import dev.switchboard.providers.UpstreamTarget;
+import dev.switchboard.providers.UpstreamTargets;
+import dev.switchboard.stats.Sample;
+import dev.switchboard.stats.SampleOutcome;
+import dev.switchboard.stats.SampleRecorder;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Probes every routable endpoint (provider LIVE or SIMULATED) once per interval with a small streaming request
+ * through its real adapter, and records one {@link Sample} (source probe) per probe.
+ * <p>
+ * Replicas on one database take turns: a run holds a Postgres session advisory lock on a dedicated connection for
+ * its whole duration and a replica that does not get it skips the run. A replica that dies loses its session and so
+ * the lock; the next replica to tick (within one interval) takes over.
+ * <p>
+ * Probes are spread over the first three quarters of the interval (each at a random offset, started in offset order),
+ * so that the run, with its last probes' timeouts, normally ends before the next tick; at most
+ * {@code max-concurrency} are in flight. Nothing here blocks an event loop: the run waits on the scheduler's worker
+ * thread (or the test's thread), the probes themselves are non-blocking streams.
+ */
+@ApplicationScoped
+public class ProbeJob {
+
+    /** What one run did. {@code failed} counts every outcome but OK (rate limits included). */
+    public record RunResult(int probed, int ok, int failed, boolean skippedLocked) {
+        static final RunResult SKIPPED = new RunResult(0, 0, 0, true);
+    }
+
+    /** A short fixed prompt: cheap, and answered by every chat model. */
+    static final String PROMPT = "Reply with one short sentence.";
+
+    static final long LOCK_KEY = 0x5357_5052_4f42_4553L; // "SWPROBES"
+
+    @Inject
+    ProbeConfig config;
+
+    @Inject
+    CatalogService catalog;
+
+    @Inject
+    ProviderAdapters adapters;
+
+    @Inject
+    UpstreamTargets targets;
+
+    @Inject
+    SampleRecorder recorder;
+
+    @Inject
+    DataSource dataSource;
+
+    @Scheduled(every = "${switchboard.probe.interval:60s}", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        if (!config.enabled()) {
+            return;
+        }
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            Log.warnf("Probe run failed: %s", e.getMessage());
+        }
+    }
+
+    /** One run over the configured providers' routable endpoints, spread over the interval. */
+    public RunResult runOnce() {
+        return runOnce(endpointsToProbe(catalog.current(), config.providers().orElse(Set.of())), true);
+    }
+
+    /** The routable endpoints of the catalog, limited to {@code providers} unless that is empty. */
+    static List<CatalogEndpoint> endpointsToProbe(Catalog catalog, Set<String> providers) {
+        return catalog.endpoints().stream()
+                .filter(e -> e.provider().status().routable())
+                .filter(e -> providers.isEmpty() || providers.contains(e.provider().slug()))
+                .toList();
+    }
+
+    /**
+     * Probes {@code endpoints} under the advisory lock; {@code spread=false} starts them all at once (tests).
+     * Returns {@link RunResult#SKIPPED} when another replica holds the lock.
+     */
+    public RunResult runOnce(Collection<CatalogEndpoint> endpoints, boolean spread) {
+        long started = System.nanoTime();
+        try (Connection lockConnection = dataSource.getConnection()) {
+            if (!tryLock(lockConnection)) {
+                Log.debug("Probe run skipped: another replica is probing");
+                return RunResult.SKIPPED;
+            }
+            try {
+                RunResult result = probeAll(endpoints, spread);
+                Log.infof("Probe run: %d endpoints probed, %d ok, %d failed, in %d ms", result.probed(),
+                        result.ok(), result.failed(), Duration.ofNanos(System.nanoTime() - started).toMillis());
+                return result;
+            } finally {
+                unlock(lockConnection);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Probe run: the database is not available: " + e.getMessage(), e);
+        }
+    }
+
+    private record Planned(CatalogEndpoint endpoint, long offsetNanos) {
+    }
+
+    private RunResult probeAll(Collection<CatalogEndpoint> endpoints, boolean spread) {
+        if (endpoints.isEmpty()) {
+            return new RunResult(0, 0, 0, false);
+        }
+        Duration window = spread ? config.interval().multipliedBy(3).dividedBy(4) : Duration.ZERO;
+        long windowNanos = window.toNanos();
+        List<Planned> plan = new ArrayList<>(endpoints.size());
+        for (CatalogEndpoint e : endpoints) {
+            long offset = windowNanos > 0 ? ThreadLocalRandom.current().nextLong(windowNanos) : 0;
+            plan.add(new Planned(e, offset));
+        }
+        plan.sort(Comparator.comparingLong(Planned::offsetNanos));
+        long runStart = System.nanoTime();
+        int concurrency = Math.max(1, config.maxConcurrency());
+        List<SampleOutcome> outcomes = Multi.createFrom().iterable(plan)
+                .onItem().transformToUni(p -> delayed(p, runStart).onItem().transformToUni(this::probe))
+                .merge(concurrency)
+                .collect().asList()
+                .await().atMost(window.plus(config.timeout().multipliedBy(2))
+                        .plus(config.timeout().multipliedBy((endpoints.size() + concurrency - 1) / concurrency)));
+        int ok = 0;
+        int failed = 0;
+        for (SampleOutcome o : outcomes) {
+            if (o == SampleOutcome.OK) {
+                ok++;
+            } else {
+                failed++;
+            }
+        }
+        return new RunResult(outcomes.size(), ok, failed, false);
+    }
+
+    /** Emits the endpoint once its offset from the run's start has passed. */
+    private static Uni<CatalogEndpoint> delayed(Planned p, long runStart) {
+        return Uni.createFrom().deferred(() -> {
+            long wait = runStart + p.offsetNanos() - System.nanoTime();
+            Uni<CatalogEndpoint> item = Uni.createFrom().item(p.endpoint());
+            return wait > 0 ? item.onItem().delayIt().by(Duration.ofNanos(wait)) : item;
+        });
+    }
+
+    /** One probe; always completes with the recorded outcome, never fails. */
+    Uni<SampleOutcome> probe(CatalogEndpoint endpoint) {
+        return Uni.createFrom().deferred(() -> {
+            ProviderAdapter adapter = adapters.forKind(endpoint.provider().kind());
+            UpstreamTarget target = targets.forEndpoint(endpoint);
+            ChatRequest request = ChatRequest.builder(endpoint.upstreamId()).user(PROMPT)
+                    .maxTokens(config.maxTokens()).build();
+            Duration timeout = config.timeout();
+            Duration connect = timeout.compareTo(CallOptions.DEFAULTS.connectTimeout()) < 0
+                    ? timeout : CallOptions.DEFAULTS.connectTimeout();
+            CallOptions options = new CallOptions(connect, timeout, timeout, timeout);
+            ProbeMeasurement m = new ProbeMeasurement(endpoint.id(), Instant.now(), System.nanoTime());
+            return adapter.stream(target, request, options)
+                    .onItem().invoke(event -> m.on(event, System.nanoTime()))
+                    .onItem().ignoreAsUni()
+                    .ifNoItem().after(timeout.plusSeconds(5))
+                    .failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT, "probe timed out"))
+                    .onItemOrFailure().transform((ignored, failure) -> record(endpoint, m, failure));
+        }).onFailure().recoverWithItem(e -> {
+            // our own defect (no adapter, no target): nothing to say about the provider, so no sample
+            Log.warnf("Probe of %s could not run: %s", endpoint.slug(), e.getMessage());
+            return SampleOutcome.CANCELLED;
+        });
+    }
+
+    private SampleOutcome record(CatalogEndpoint endpoint, ProbeMeasurement m, Throwable failure) {
+        long end = System.nanoTime();
+        if (failure != null && !(failure instanceof UpstreamError)) {
+            Log.warnf("Probe of %s failed outside the adapter's classification: %s", endpoint.slug(),
+                    failure.getClass().getSimpleName());
+            failure = UpstreamError.of(UpstreamErrorKind.CONNECTION, "unclassified failure");
+        }
+        Sample sample = m.toSample(failure, end);
+        if (!recorder.record(sample)) {
+            Log.debugf("Probe sample of %s dropped: the sample queue is full", endpoint.slug());
+        }
+        return sample.outcome();
+    }
+
+    private static boolean tryLock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_lock(?)")) {
+            ps.setLong(1, LOCK_KEY);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static void unlock(Connection c) {
+        try (PreparedStatement ps = c.prepareStatement("select pg_advisory_unlock(?)")) {
+            ps.setLong(1, LOCK_KEY);
+            ps.execute();
+        } catch (SQLException e) {
+            // the pooled connection would keep the lock: make sure its session ends
+            Log.warnf("Probe run: releasing the advisory lock failed (%s); closing its connection", e.getMessage());
+            try {
+                c.abort(Runnable::run);
+            } catch (SQLException ignored) {
+                // the session is gone either way
+            }
+        }
+    }
+}

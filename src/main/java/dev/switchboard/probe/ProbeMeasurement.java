@@ -1,0 +1,112 @@
+package dev.switchboard.probe;
+
+import dev.switchboard.llm.ChatEvent;
+import dev.switchboard.llm.FinishReason;
+import dev.switchboard.llm.UpstreamError;
+import dev.switchboard.stats.Sample;
+import dev.switchboard.stats.SampleOutcome;
+
+import java.time.Instant;
+
+/**
+ * What one probe saw of its stream, turned into a {@link Sample}. Times are {@link System#nanoTime()} readings; the
+ * events arrive one at a time (a Multi never emits concurrently), and {@link #toSample} reads after the end.
+ */
+final class ProbeMeasurement {
+
+    private final long endpointId;
+    private final Instant startedAt;
+    private final long sentNanos;
+    private volatile boolean anyEvent;
+    private volatile long firstContentNanos = -1;
+    private volatile long lastContentNanos = -1;
+    private volatile Integer inputTokens;
+    private volatile Integer outputTokens;
+    private volatile FinishReason finishReason;
+
+    ProbeMeasurement(long endpointId, Instant startedAt, long sentNanos) {
+        this.endpointId = endpointId;
+        this.startedAt = startedAt;
+        this.sentNanos = sentNanos;
+    }
+
+    void on(ChatEvent event, long nanos) {
+        anyEvent = true;
+        if (event.isContent()) {
+            if (firstContentNanos < 0) {
+                firstContentNanos = nanos;
+            }
+            lastContentNanos = nanos;
+        } else if (event instanceof ChatEvent.UsageReport u && u.usage() != null) {
+            inputTokens = u.usage().inputTokens();
+            outputTokens = u.usage().outputTokens();
+        } else if (event instanceof ChatEvent.Stop s) {
+            finishReason = s.reason();
+        }
+    }
+
+    /** The sample of a stream that ended at {@code endNanos}, normally ({@code failure} null) or not. */
+    Sample toSample(Throwable failure, long endNanos) {
+        SampleOutcome outcome;
+        Integer httpStatus = null;
+        if (failure instanceof UpstreamError e) {
+            outcome = outcomeOf(e, anyEvent);
+            httpStatus = e.httpStatus();
+        } else if (failure != null) {
+            throw new IllegalArgumentException("not an upstream failure", failure);
+        } else if (finishReason == null) {
+            outcome = SampleOutcome.STREAM_ERROR; // ended without its Stop: cut off
+        } else if (finishReason == FinishReason.ERROR) {
+            outcome = SampleOutcome.ERROR_FINISH;
+        } else {
+            outcome = SampleOutcome.OK;
+        }
+        int latencyMs = millis(endNanos - sentNanos);
+        Integer ttftMs = firstContentNanos < 0 ? null : millis(firstContentNanos - sentNanos);
+        Double decodeTps = null;
+        Double e2eTps = null;
+        if (outputTokens != null && outputTokens > 0) {
+            long decodeNanos = lastContentNanos - firstContentNanos;
+            if (outputTokens >= 2 && firstContentNanos >= 0 && decodeNanos > 0) {
+                decodeTps = outputTokens / (decodeNanos / 1e9);
+            }
+            long totalNanos = endNanos - sentNanos;
+            if (totalNanos > 0) {
+                e2eTps = outputTokens / (totalNanos / 1e9);
+            }
+        }
+        return new Sample(endpointId, startedAt, Sample.Source.PROBE, outcome, httpStatus, ttftMs, latencyMs,
+                inputTokens, outputTokens, decodeTps, e2eTps);
+    }
+
+    /**
+     * A probe's request is ours and trivial, so what would be the caller's fault on traffic is the endpoint's here:
+     * a 400/422 (or a context-too-long) for "Reply with one short sentence." means the endpoint refuses everything
+     * it is sent, most often because its model id is wrong (many providers say so with a 400, not a 404), so it is
+     * counted as {@link SampleOutcome#NOT_FOUND}, the misconfigured-endpoint failure; the HTTP status is kept beside
+     * it. A refusal by the safety filter of that prompt is an endpoint that does not answer: {@code ERROR_FINISH}.
+     * An error after the stream began is a {@code STREAM_ERROR}, unless it is a more specific timeout, malformed
+     * frame or rate limit (which must not count against uptime).
+     */
+    static SampleOutcome outcomeOf(UpstreamError e, boolean midStream) {
+        SampleOutcome outcome = switch (e.kind()) {
+            case RATE_LIMITED -> SampleOutcome.RATE_LIMITED;
+            case TIMEOUT -> SampleOutcome.TIMEOUT;
+            case CONNECTION -> SampleOutcome.CONNECTION;
+            case MALFORMED_RESPONSE -> SampleOutcome.MALFORMED;
+            case AUTHENTICATION -> SampleOutcome.AUTH;
+            case NOT_FOUND, BAD_REQUEST, CONTEXT_TOO_LONG -> SampleOutcome.NOT_FOUND;
+            case SERVER_ERROR, OVERLOADED -> SampleOutcome.SERVER_ERROR;
+            case CONTENT_FILTERED -> SampleOutcome.ERROR_FINISH;
+            case CANCELLED -> SampleOutcome.CANCELLED;
+        };
+        if (midStream && (outcome == SampleOutcome.SERVER_ERROR || outcome == SampleOutcome.CONNECTION)) {
+            return SampleOutcome.STREAM_ERROR;
+        }
+        return outcome;
+    }
+
+    private static int millis(long nanos) {
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, Math.round(nanos / 1e6)));
+    }
+}
