@@ -1,0 +1,91 @@
+package dev.switchboard.probe;
+
+import dev.switchboard.llm.ChatEvent;
+import dev.switchboard.llm.FinishReason;
+import dev.switchboard.llm.UpstreamError;
+import dev.switchboard.llm.UpstreamErrorKind;
+import dev.switchboard.llm.Usage;
+import dev.switchboard.stats.Sample;
+import dev.switchboard.stats.SampleOutcome;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class ProbeMeasurementTest {
+
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void measuresTtftDecodeAndEndToEndSpeed() {
+        ProbeMeasurement m = new ProbeMeasurement(7, Instant.EPOCH, 0);
+        m.on(new ChatEvent.Start("id", "m"), 50 * MS);
+        m.on(new ChatEvent.TextDelta(""), 80 * MS); // not content
+        m.on(new ChatEvent.TextDelta("Hi"), 100 * MS);
+        m.on(new ChatEvent.TextDelta(" there."), 600 * MS);
+        m.on(new ChatEvent.Stop(FinishReason.STOP, "stop"), 610 * MS);
+        m.on(new ChatEvent.UsageReport(new Usage(9, 10, 0, 0, 0)), 620 * MS);
+        Sample s = m.toSample(null, 1000 * MS);
+        assertThat(s.source()).isEqualTo(Sample.Source.PROBE);
+        assertThat(s.outcome()).isEqualTo(SampleOutcome.OK);
+        assertThat(s.ttftMs()).isEqualTo(100);
+        assertThat(s.latencyMs()).isEqualTo(1000);
+        assertThat(s.inputTokens()).isEqualTo(9);
+        assertThat(s.outputTokens()).isEqualTo(10);
+        assertThat(s.decodeTps()).isCloseTo(20.0, within(1e-9));
+        assertThat(s.e2eTps()).isCloseTo(10.0, within(1e-9));
+        assertThat(s.httpStatus()).isNull();
+    }
+
+    @Test
+    void oneTokenHasNoDecodeSpeed() {
+        ProbeMeasurement m = new ProbeMeasurement(7, Instant.EPOCH, 0);
+        m.on(new ChatEvent.TextDelta("Hi"), 100 * MS);
+        m.on(new ChatEvent.UsageReport(new Usage(9, 1, 0, 0, 0)), 120 * MS);
+        m.on(new ChatEvent.Stop(FinishReason.LENGTH, "length"), 130 * MS);
+        Sample s = m.toSample(null, 200 * MS);
+        assertThat(s.decodeTps()).isNull();
+        assertThat(s.e2eTps()).isCloseTo(5.0, within(1e-9));
+    }
+
+    @Test
+    void errorFinishAndCutOffStreamsAreFailures() {
+        ProbeMeasurement finish = new ProbeMeasurement(7, Instant.EPOCH, 0);
+        finish.on(new ChatEvent.Stop(FinishReason.ERROR, "error"), MS);
+        assertThat(finish.toSample(null, 2 * MS).outcome()).isEqualTo(SampleOutcome.ERROR_FINISH);
+        ProbeMeasurement cut = new ProbeMeasurement(7, Instant.EPOCH, 0);
+        cut.on(new ChatEvent.TextDelta("Hi"), MS);
+        assertThat(cut.toSample(null, 2 * MS).outcome()).isEqualTo(SampleOutcome.STREAM_ERROR);
+    }
+
+    @Test
+    void upstreamErrorsMapToOutcomesWithTheirStatus() {
+        ProbeMeasurement m = new ProbeMeasurement(7, Instant.EPOCH, 0);
+        Sample s = m.toSample(new UpstreamError(UpstreamErrorKind.RATE_LIMITED, 429, null, "slow down", null), MS);
+        assertThat(s.outcome()).isEqualTo(SampleOutcome.RATE_LIMITED);
+        assertThat(s.httpStatus()).isEqualTo(429);
+        assertThat(s.ttftMs()).isNull();
+        assertThat(out(UpstreamErrorKind.TIMEOUT, false)).isEqualTo(SampleOutcome.TIMEOUT);
+        assertThat(out(UpstreamErrorKind.CONNECTION, false)).isEqualTo(SampleOutcome.CONNECTION);
+        assertThat(out(UpstreamErrorKind.MALFORMED_RESPONSE, false)).isEqualTo(SampleOutcome.MALFORMED);
+        assertThat(out(UpstreamErrorKind.AUTHENTICATION, false)).isEqualTo(SampleOutcome.AUTH);
+        assertThat(out(UpstreamErrorKind.NOT_FOUND, false)).isEqualTo(SampleOutcome.NOT_FOUND);
+        assertThat(out(UpstreamErrorKind.OVERLOADED, false)).isEqualTo(SampleOutcome.SERVER_ERROR);
+        assertThat(out(UpstreamErrorKind.SERVER_ERROR, false)).isEqualTo(SampleOutcome.SERVER_ERROR);
+        // the probe's own trivial request refused: the endpoint's fault, never a caller error
+        assertThat(out(UpstreamErrorKind.BAD_REQUEST, false).category()).isEqualTo(SampleOutcome.Category.FAILURE);
+        assertThat(out(UpstreamErrorKind.CONTEXT_TOO_LONG, false).category())
+                .isEqualTo(SampleOutcome.Category.FAILURE);
+        // mid-stream
+        assertThat(out(UpstreamErrorKind.SERVER_ERROR, true)).isEqualTo(SampleOutcome.STREAM_ERROR);
+        assertThat(out(UpstreamErrorKind.OVERLOADED, true)).isEqualTo(SampleOutcome.STREAM_ERROR);
+        assertThat(out(UpstreamErrorKind.TIMEOUT, true)).isEqualTo(SampleOutcome.TIMEOUT);
+        assertThat(out(UpstreamErrorKind.RATE_LIMITED, true)).isEqualTo(SampleOutcome.RATE_LIMITED);
+    }
+
+    private static SampleOutcome out(UpstreamErrorKind kind, boolean midStream) {
+        return ProbeMeasurement.outcomeOf(UpstreamError.of(kind, "x"), midStream);
+    }
+}
