@@ -19,6 +19,11 @@ public class PortalStats {
         return snapshot.forEndpoints(model.endpoints().stream().map(CatalogEndpoint::id).toList());
     }
 
+    /** Several endpoints' samples merged, e.g. everything a provider serves. */
+    public EndpointStats forEndpoints(java.util.Collection<Long> endpointIds) {
+        return snapshot.forEndpoints(endpointIds);
+    }
+
     public EndpointStats forEndpoint(CatalogEndpoint endpoint) {
         return snapshot.forEndpoint(endpoint.id());
     }

@@ -137,6 +137,30 @@ class LiveStatsPagesTest {
     }
 
     @Test
+    void providerPageListsItsModelsNumbersAndRecentFailures() {
+        Document doc = Jsoup.parse(given().get("/providers/test-lab").then().statusCode(200).extract().asString());
+        assertThat(doc.selectFirst("h1").text()).isEqualTo("Test Lab Cloud");
+        assertThat(doc.select("table.provider-models tbody tr").eachAttr("data-slug"))
+                .contains("ranklab/fast:test-lab", "ranklab/steady:test-lab", "ranklab/quiet:test-lab",
+                        "testlab/alpha:test-lab", "testlab/beta:test-lab");
+        Element steady = doc.selectFirst("table.provider-models tr[data-slug=ranklab/steady:test-lab]");
+        assertThat(steady.select("td").get(6).text()).isEqualTo("75%");
+        assertThat(doc.selectFirst("table.provider-models tr[data-slug=ranklab/quiet:test-lab]").select("td").get(4)
+                .text()).isEqualTo("no data");
+        // 503 and timeout count against uptime; the two 429s are listed beside them
+        List<String> steadyFailures = doc.select("table.failures tbody tr").stream()
+                .filter(tr -> tr.select("td").get(1).text().equals(TestCatalog.STEADY))
+                .map(tr -> tr.select("td").get(2).text() + " " + tr.select("td").get(3).text()).toList();
+        assertThat(steadyFailures).containsExactlyInAnyOrder("server error 503", "timeout —", "rate limited 429",
+                "rate limited 429");
+        assertThat(doc.select(".overall dd").first().text()).doesNotContain("no data");
+        assertThat(given().get("/providers/no-such-provider").statusCode()).isEqualTo(404);
+        // the model page links each provider to its page
+        assertThat(Jsoup.parse(given().get("/models/ranklab/fast").asString())
+                .select("table.compare thead a[href=/providers/test-lab]")).hasSize(1);
+    }
+
+    @Test
     void jsonCarriesTheSameNumbers() {
         JsonPath json = given().get("/api/v1/models/ranklab/steady/endpoints").then().statusCode(200)
                 .extract().jsonPath();
