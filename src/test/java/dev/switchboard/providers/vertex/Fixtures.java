@@ -2,27 +2,18 @@ package dev.switchboard.providers.vertex;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.testing.FixtureFiles;
 
 /** Fixture files under src/test/resources/fixtures/vertex, written from Google's documented wire shapes. */
 final class Fixtures {
+
+    private static final FixtureFiles FILES = new FixtureFiles("vertex");
 
     private Fixtures() {
     }
 
     static String text(String name) {
-        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/vertex/" + name)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FILES.text(name);
     }
 
     static JsonNode json(String name) {
@@ -30,11 +21,7 @@ final class Fixtures {
     }
 
     static JsonNode tree(String json) {
-        try {
-            return GeminiCodec.JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FixtureFiles.tree(json);
     }
 
     static ObjectNode object(String json) {
