@@ -6,6 +6,7 @@ import dev.switchboard.llm.ChatResponse;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
+import dev.switchboard.providers.ChatEventBatches;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.providers.UpstreamTarget;
@@ -15,7 +16,6 @@ import dev.switchboard.providers.http.UpstreamRequest;
 import dev.switchboard.providers.http.UpstreamResponse;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -64,7 +64,7 @@ public class AnthropicAdapter implements ProviderAdapter {
                     UpstreamRequest upstream = upstreamRequest(target, codec.encodeRequest(forTarget(target, request), false), false);
                     return http.send(upstream, options);
                 })
-                .onItem().transformToUni(response -> read(response, MAX_RESPONSE_BODY).map(body -> {
+                .onItem().transformToUni(response -> response.bodyUpTo(MAX_RESPONSE_BODY).map(body -> {
                     if (response.status() / 100 != 2) {
                         throw AnthropicErrors.fromResponse(response.status(), response.header("retry-after"), body,
                                 key);
@@ -98,14 +98,14 @@ public class AnthropicAdapter implements ProviderAdapter {
      */
     public static Multi<ChatEvent> streamEvents(UpstreamResponse response, String key) {
         if (response.status() / 100 != 2) {
-            return read(response, MAX_ERROR_BODY).<ChatEvent>map(body -> {
+            return response.bodyUpTo(MAX_ERROR_BODY).<ChatEvent>map(body -> {
                 throw AnthropicErrors.fromResponse(response.status(), response.header("retry-after"), body, key);
             }).toMulti();
         }
         String contentType = response.header("content-type");
         if (contentType != null && !contentType.contains("text/event-stream")) {
             // a 200 that is not a stream: an error object from a proxy in front of the API, or something else
-            return read(response, MAX_ERROR_BODY).<ChatEvent>map(body -> {
+            return response.bodyUpTo(MAX_ERROR_BODY).<ChatEvent>map(body -> {
                 UpstreamError error = AnthropicErrors.errorInBody(body, key);
                 throw error != null ? error : UpstreamError.of(UpstreamErrorKind.MALFORMED_RESPONSE, "The provider "
                         + "answered a streaming request with " + contentType + " instead of an event stream");
@@ -118,10 +118,10 @@ public class AnthropicAdapter implements ProviderAdapter {
                 .onItem().transformToMultiAndConcatenate(chunk -> {
                     try {
                         parser.feed(chunk.getBytes());
-                        return Multi.createFrom().iterable(drain(ready));
+                        return Multi.createFrom().iterable(ChatEventBatches.drain(ready));
                     } catch (UpstreamError e) {
                         // the events before the failure in this chunk still go out, then the failure
-                        return eventsThenFailure(drain(ready), e);
+                        return ChatEventBatches.thenFail(ChatEventBatches.drain(ready), e);
                     }
                 })
                 .onCompletion().switchTo(() -> {
@@ -130,9 +130,9 @@ public class AnthropicAdapter implements ProviderAdapter {
                             endOfStream(parser);
                         }
                         mapper.finish();
-                        return Multi.createFrom().iterable(drain(ready));
+                        return Multi.createFrom().iterable(ChatEventBatches.drain(ready));
                     } catch (UpstreamError e) {
-                        return eventsThenFailure(drain(ready), e);
+                        return ChatEventBatches.thenFail(ChatEventBatches.drain(ready), e);
                     }
                 });
     }
@@ -148,29 +148,8 @@ public class AnthropicAdapter implements ProviderAdapter {
         }
     }
 
-    private static Multi<ChatEvent> eventsThenFailure(List<ChatEvent> events, UpstreamError failure) {
-        return Multi.createFrom().iterable(events).onCompletion().failWith(failure);
-    }
 
-    private static List<ChatEvent> drain(List<ChatEvent> ready) {
-        if (ready.isEmpty()) {
-            return List.of();
-        }
-        List<ChatEvent> out = List.copyOf(ready);
-        ready.clear();
-        return out;
-    }
 
-    /** The body whole, through chunks() so that a deadline that cancels the read also resets the request. */
-    private static Uni<byte[]> read(UpstreamResponse response, int limit) {
-        return response.chunks()
-                .collect().in(Buffer::buffer, (all, chunk) -> {
-                    if (all.length() < limit) {
-                        all.appendBuffer(chunk);
-                    }
-                })
-                .map(Buffer::getBytes);
-    }
 
     UpstreamRequest upstreamRequest(UpstreamTarget target, byte[] body, boolean stream) {
         Map<String, String> headers = new LinkedHashMap<>();

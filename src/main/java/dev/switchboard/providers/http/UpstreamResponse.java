@@ -42,4 +42,18 @@ public final class UpstreamResponse {
             response.request().reset();
         });
     }
+
+    /**
+     * The body whole, keeping at most {@code limit} bytes of it, read through {@link #chunks()} so that a deadline
+     * that cancels the read also resets the request.
+     */
+    public Uni<byte[]> bodyUpTo(int limit) {
+        return chunks()
+                .collect().in(Buffer::buffer, (all, chunk) -> {
+                    if (all.length() < limit) {
+                        all.appendBuffer(chunk);
+                    }
+                })
+                .map(Buffer::getBytes);
+    }
 }

@@ -57,7 +57,7 @@ final class ClaudeOnVertex {
     Uni<ChatResponse> chat(UpstreamTarget target, VertexAdapter.Auth auth, String model, byte[] body,
                            CallOptions options) {
         return http.send(request(target, auth, model, body, false), options)
-                .chain(response -> VertexAdapter.read(response, VertexAdapter.MAX_RESPONSE_BODY).map(bytes -> {
+                .chain(response -> response.bodyUpTo(VertexAdapter.MAX_RESPONSE_BODY).map(bytes -> {
                     if (response.status() / 100 != 2) {
                         throw failure(response, bytes, auth);
                     }
@@ -71,7 +71,7 @@ final class ClaudeOnVertex {
                 // subscribed in the response head's callback: the body's handlers are set before its first chunk
                 .onItem().transformToMulti(response -> response.status() / 100 == 2
                         ? AnthropicAdapter.streamEvents(response, auth.secrets().getFirst())
-                        : VertexAdapter.read(response, VertexAdapter.MAX_ERROR_BODY).<ChatEvent>map(bytes -> {
+                        : response.bodyUpTo(VertexAdapter.MAX_ERROR_BODY).<ChatEvent>map(bytes -> {
                             throw failure(response, bytes, auth);
                         }).toMulti());
     }

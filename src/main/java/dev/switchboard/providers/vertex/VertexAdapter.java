@@ -8,6 +8,7 @@ import dev.switchboard.llm.ChatResponse;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
+import dev.switchboard.providers.ChatEventBatches;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.providers.ProviderSettings;
@@ -19,7 +20,6 @@ import dev.switchboard.providers.http.UpstreamRequest;
 import dev.switchboard.providers.http.UpstreamResponse;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -94,7 +94,7 @@ public class VertexAdapter implements ProviderAdapter {
                     byte[] body = GeminiCodec.encode(GeminiCodec.toWire(request));
                     return auth(target).chain(auth -> http.send(upstreamRequest(target, auth, model, body, false),
                                     options)
-                            .chain(response -> read(response, MAX_RESPONSE_BODY)
+                            .chain(response -> response.bodyUpTo(MAX_RESPONSE_BODY)
                                     .map(bytes -> answer(response, bytes, auth, model))));
                 })
                 .ifNoItem().after(options.totalTimeout()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
@@ -153,13 +153,13 @@ public class VertexAdapter implements ProviderAdapter {
     private Multi<ChatEvent> events(UpstreamResponse response, Auth auth, String model) {
         GeminiStreamMapper mapper = new GeminiStreamMapper(model, auth.secrets());
         if (response.status() / 100 != 2) {
-            return read(response, MAX_ERROR_BODY).<ChatEvent>map(bytes -> {
+            return response.bodyUpTo(MAX_ERROR_BODY).<ChatEvent>map(bytes -> {
                 throw failure(response, new String(bytes, StandardCharsets.UTF_8), auth);
             }).toMulti();
         }
         String contentType = response.header("content-type");
         if (contentType != null && !contentType.contains("text/event-stream")) {
-            return read(response, MAX_RESPONSE_BODY).onItem().transformToMulti(bytes -> {
+            return response.bodyUpTo(MAX_RESPONSE_BODY).onItem().transformToMulti(bytes -> {
                 String text = new String(bytes, StandardCharsets.UTF_8);
                 List<ChatEvent> out = new ArrayList<>();
                 try {
@@ -172,7 +172,7 @@ public class VertexAdapter implements ProviderAdapter {
                     return Multi.createFrom().failure(GeminiErrors.malformed("The provider answered a streaming "
                             + "request with " + contentType + " that is not JSON", text, auth.secrets()));
                 } catch (UpstreamError e) {
-                    return eventsThenFailure(out, e);
+                    return ChatEventBatches.thenFail(out, e);
                 }
                 return Multi.createFrom().iterable(out);
             });
@@ -183,10 +183,10 @@ public class VertexAdapter implements ProviderAdapter {
                 .onItem().transformToMultiAndConcatenate(chunk -> {
                     try {
                         parser.feed(chunk.getBytes());
-                        return Multi.createFrom().iterable(drain(ready));
+                        return Multi.createFrom().iterable(ChatEventBatches.drain(ready));
                     } catch (UpstreamError e) {
                         // the events before the failure in this chunk still go out, then the failure
-                        return eventsThenFailure(drain(ready), e);
+                        return ChatEventBatches.thenFail(ChatEventBatches.drain(ready), e);
                     }
                 })
                 // after the finish reason the answer is complete: a connection that then breaks takes nothing away
@@ -195,9 +195,9 @@ public class VertexAdapter implements ProviderAdapter {
                     try {
                         parser.end();
                         ready.addAll(mapper.onEnd());
-                        return Multi.createFrom().iterable(drain(ready));
+                        return Multi.createFrom().iterable(ChatEventBatches.drain(ready));
                     } catch (UpstreamError e) {
-                        return eventsThenFailure(drain(ready), e);
+                        return ChatEventBatches.thenFail(ChatEventBatches.drain(ready), e);
                     }
                 });
     }
@@ -210,29 +210,8 @@ public class VertexAdapter implements ProviderAdapter {
         return GeminiErrors.fromResponse(response.status(), response::header, body, auth.secrets(), Instant.now());
     }
 
-    private static Multi<ChatEvent> eventsThenFailure(List<ChatEvent> events, UpstreamError failure) {
-        return Multi.createFrom().iterable(events).onCompletion().failWith(failure);
-    }
 
-    private static List<ChatEvent> drain(List<ChatEvent> ready) {
-        if (ready.isEmpty()) {
-            return List.of();
-        }
-        List<ChatEvent> out = List.copyOf(ready);
-        ready.clear();
-        return out;
-    }
 
-    /** The body whole, through chunks() so that a deadline that cancels the read also resets the request. */
-    static Uni<byte[]> read(UpstreamResponse response, int limit) {
-        return response.chunks()
-                .collect().in(Buffer::buffer, (all, chunk) -> {
-                    if (all.length() < limit) {
-                        all.appendBuffer(chunk);
-                    }
-                })
-                .map(Buffer::getBytes);
-    }
 
     /** The key file's token, else the API key; neither is a configuration error the endpoint cannot work without. */
     Uni<Auth> auth(UpstreamTarget target) {
