@@ -9,22 +9,17 @@ import dev.switchboard.providers.openai.OpenAiAdapter;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.SimProfile;
 import dev.switchboard.sim.SimServer;
+import dev.switchboard.testing.CapturedLogs;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,40 +42,11 @@ class CredentialLeakTest {
 
     static Vertx vertx;
     static SimServer sim;
-    static final List<String> captured = new ArrayList<>();
-    static final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            StringBuilder line = new StringBuilder(String.valueOf(record.getMessage()));
-            if (record.getParameters() != null) {
-                for (Object p : record.getParameters()) {
-                    line.append(' ').append(p);
-                }
-            }
-            if (record.getThrown() != null) {
-                StringWriter trace = new StringWriter();
-                record.getThrown().printStackTrace(new PrintWriter(trace));
-                line.append(' ').append(trace);
-            }
-            synchronized (captured) {
-                captured.add(line.toString());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    static CapturedLogs logs;
 
     @BeforeAll
     static void start() {
-        Logger root = Logger.getLogger("");
-        root.setLevel(Level.ALL);
-        root.addHandler(capture);
+        logs = CapturedLogs.attach();
         vertx = Vertx.vertx();
         sim = new SimServer(vertx, SimConfig.defaults().withSeed(3).withApiKeys(Set.of(GOOD_KEY))
                 .withAwsCredentials(java.util.Map.of(AWS_KEY_ID, AWS_SECRET))
@@ -90,7 +56,7 @@ class CredentialLeakTest {
 
     @AfterAll
     static void stop() {
-        Logger.getLogger("").removeHandler(capture);
+        logs.detach();
         sim.stop();
         vertx.close();
     }
@@ -128,9 +94,7 @@ class CredentialLeakTest {
         }
         assertThat(surfaced).as("error messages surfaced").hasSizeGreaterThan(30);
         List<String> all = new ArrayList<>(surfaced);
-        synchronized (captured) {
-            all.addAll(captured);
-        }
+        all.addAll(logs.lines());
         for (String secret : SECRETS) {
             assertThat(all).as("no text contains " + secret).noneMatch(text -> text.contains(secret));
         }

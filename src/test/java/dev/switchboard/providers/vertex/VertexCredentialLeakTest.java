@@ -10,6 +10,7 @@ import dev.switchboard.providers.http.UpstreamHttp;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.SimProfile;
 import dev.switchboard.sim.SimServer;
+import dev.switchboard.testing.CapturedLogs;
 import dev.switchboard.sim.SimServiceAccount;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
@@ -19,8 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,10 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,40 +50,11 @@ class VertexCredentialLeakTest {
     static SimServer sim;
     static SimServiceAccount account;
     static SimServiceAccount impostor;
-    static final List<String> captured = new ArrayList<>();
-    static final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            StringBuilder line = new StringBuilder(String.valueOf(record.getMessage()));
-            if (record.getParameters() != null) {
-                for (Object p : record.getParameters()) {
-                    line.append(' ').append(p);
-                }
-            }
-            if (record.getThrown() != null) {
-                StringWriter trace = new StringWriter();
-                record.getThrown().printStackTrace(new PrintWriter(trace));
-                line.append(' ').append(trace);
-            }
-            synchronized (captured) {
-                captured.add(line.toString());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    static CapturedLogs logs;
 
     @BeforeAll
     static void start() {
-        Logger root = Logger.getLogger("");
-        root.setLevel(Level.ALL);
-        root.addHandler(capture);
+        logs = CapturedLogs.attach();
         vertx = Vertx.vertx();
         account = SimServiceAccount.generate("leak@leak-project.iam.gserviceaccount.com");
         impostor = SimServiceAccount.generate(account.clientEmail());
@@ -100,7 +66,7 @@ class VertexCredentialLeakTest {
 
     @AfterAll
     static void stop() {
-        Logger.getLogger("").removeHandler(capture);
+        logs.detach();
         sim.stop();
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
@@ -140,9 +106,7 @@ class VertexCredentialLeakTest {
 
         assertThat(surfaced).as("error messages surfaced").hasSizeGreaterThan(30);
         List<String> all = new ArrayList<>(surfaced);
-        synchronized (captured) {
-            all.addAll(captured);
-        }
+        all.addAll(logs.lines());
         List<String> secrets = List.of(GOOD_KEY, WRONG_KEY, "SECRET", accessToken, pemPiece(account),
                 pemPiece(impostor));
         for (String secret : secrets) {
