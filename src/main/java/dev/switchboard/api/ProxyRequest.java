@@ -17,4 +17,8 @@ import dev.switchboard.routing.RoutingRequest;
  */
 public record ProxyRequest(ChatRequest chat, RoutingRequest routing, boolean stream, boolean includeUsage,
                            ObjectNode body) {
+
+    public ProxyRequest withRouting(RoutingRequest routing) {
+        return new ProxyRequest(chat, routing, stream, includeUsage, body);
+    }
 }
