@@ -11,6 +11,7 @@ import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.UpstreamTarget;
 import dev.switchboard.providers.UpstreamTargets;
+import dev.switchboard.stats.CallMeasurement;
 import dev.switchboard.stats.Sample;
 import dev.switchboard.stats.SampleOutcome;
 import dev.switchboard.stats.SampleRecorder;
@@ -184,7 +185,8 @@ public class ProbeJob {
             Duration connect = timeout.compareTo(CallOptions.DEFAULTS.connectTimeout()) < 0
                     ? timeout : CallOptions.DEFAULTS.connectTimeout();
             CallOptions options = new CallOptions(connect, timeout, timeout, timeout);
-            ProbeMeasurement m = new ProbeMeasurement(endpoint.id(), Instant.now(), System.nanoTime());
+            CallMeasurement m = new CallMeasurement(Sample.Source.PROBE, endpoint.id(), Instant.now(),
+                    System.nanoTime());
             return adapter.stream(target, request, options)
                     .onItem().invoke(event -> m.on(event, System.nanoTime()))
                     .onItem().ignoreAsUni()
@@ -198,7 +200,7 @@ public class ProbeJob {
         });
     }
 
-    private SampleOutcome record(CatalogEndpoint endpoint, ProbeMeasurement m, Throwable failure) {
+    private SampleOutcome record(CatalogEndpoint endpoint, CallMeasurement m, Throwable failure) {
         long end = System.nanoTime();
         if (failure != null && !(failure instanceof UpstreamError)) {
             Log.warnf("Probe of %s failed outside the adapter's classification: %s", endpoint.slug(),

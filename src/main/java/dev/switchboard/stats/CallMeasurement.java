@@ -1,19 +1,20 @@
-package dev.switchboard.probe;
+package dev.switchboard.stats;
 
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.FinishReason;
 import dev.switchboard.llm.UpstreamError;
-import dev.switchboard.stats.Sample;
-import dev.switchboard.stats.SampleOutcome;
+import dev.switchboard.llm.ChatResponse;
 
 import java.time.Instant;
 
 /**
- * What one probe saw of its stream, turned into a {@link Sample}. Times are {@link System#nanoTime()} readings; the
- * events arrive one at a time (a Multi never emits concurrently), and {@link #toSample} reads after the end.
+ * What one upstream call (a probe, or an attempt of proxied traffic) saw, turned into a {@link Sample}. Times are
+ * {@link System#nanoTime()} readings; a stream's events arrive one at a time (a Multi never emits concurrently),
+ * and {@link #toSample} reads after the end.
  */
-final class ProbeMeasurement {
+public final class CallMeasurement {
 
+    private final Sample.Source source;
     private final long endpointId;
     private final Instant startedAt;
     private final long sentNanos;
@@ -24,13 +25,24 @@ final class ProbeMeasurement {
     private volatile Integer outputTokens;
     private volatile FinishReason finishReason;
 
-    ProbeMeasurement(long endpointId, Instant startedAt, long sentNanos) {
+    public CallMeasurement(Sample.Source source, long endpointId, Instant startedAt, long sentNanos) {
+        this.source = source;
         this.endpointId = endpointId;
         this.startedAt = startedAt;
         this.sentNanos = sentNanos;
     }
 
-    void on(ChatEvent event, long nanos) {
+    /** A whole (non-streamed) answer: its tokens and finish; a call without a stream has no first token. */
+    public void onResponse(ChatResponse response) {
+        anyEvent = true;
+        finishReason = response.finishReason();
+        if (response.usage() != null) {
+            inputTokens = response.usage().inputTokens();
+            outputTokens = response.usage().outputTokens();
+        }
+    }
+
+    public void on(ChatEvent event, long nanos) {
         anyEvent = true;
         if (event.isContent()) {
             if (firstContentNanos < 0) {
@@ -46,11 +58,11 @@ final class ProbeMeasurement {
     }
 
     /** The sample of a stream that ended at {@code endNanos}, normally ({@code failure} null) or not. */
-    Sample toSample(Throwable failure, long endNanos) {
+    public Sample toSample(Throwable failure, long endNanos) {
         SampleOutcome outcome;
         Integer httpStatus = null;
         if (failure instanceof UpstreamError e) {
-            outcome = outcomeOf(e, anyEvent);
+            outcome = source == Sample.Source.PROBE ? outcomeOf(e, anyEvent) : trafficOutcomeOf(e, anyEvent);
             httpStatus = e.httpStatus();
         } else if (failure != null) {
             throw new IllegalArgumentException("not an upstream failure", failure);
@@ -75,7 +87,7 @@ final class ProbeMeasurement {
                 e2eTps = outputTokens / (totalNanos / 1e9);
             }
         }
-        return new Sample(endpointId, startedAt, Sample.Source.PROBE, outcome, httpStatus, ttftMs, latencyMs,
+        return new Sample(endpointId, startedAt, source, outcome, httpStatus, ttftMs, latencyMs,
                 inputTokens, outputTokens, decodeTps, e2eTps);
     }
 
@@ -88,7 +100,7 @@ final class ProbeMeasurement {
      * An error after the stream began is a {@code STREAM_ERROR}, unless it is a more specific timeout, malformed
      * frame or rate limit (which must not count against uptime).
      */
-    static SampleOutcome outcomeOf(UpstreamError e, boolean midStream) {
+    public static SampleOutcome outcomeOf(UpstreamError e, boolean midStream) {
         SampleOutcome outcome = switch (e.kind()) {
             case RATE_LIMITED -> SampleOutcome.RATE_LIMITED;
             case TIMEOUT -> SampleOutcome.TIMEOUT;
@@ -104,6 +116,22 @@ final class ProbeMeasurement {
             return SampleOutcome.STREAM_ERROR;
         }
         return outcome;
+    }
+
+    /**
+     * On traffic the request is the caller's: a 400/422, a prompt too long for this endpoint, or a refusal by the
+     * safety filter says nothing about the provider's health ({@link SampleOutcome#CALLER_ERROR}).
+     */
+    public static SampleOutcome trafficOutcomeOf(UpstreamError e, boolean midStream) {
+        return switch (e.kind()) {
+            case BAD_REQUEST, CONTEXT_TOO_LONG, CONTENT_FILTERED -> SampleOutcome.CALLER_ERROR;
+            default -> outcomeOf(e, midStream);
+        };
+    }
+
+    /** Whether any event (or a whole answer) arrived: a failure after that is a failure mid-stream. */
+    public boolean started() {
+        return anyEvent;
     }
 
     private static int millis(long nanos) {

@@ -1,12 +1,10 @@
-package dev.switchboard.probe;
+package dev.switchboard.stats;
 
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.FinishReason;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.llm.Usage;
-import dev.switchboard.stats.Sample;
-import dev.switchboard.stats.SampleOutcome;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -14,13 +12,13 @@ import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-class ProbeMeasurementTest {
+class CallMeasurementTest {
 
     private static final long MS = 1_000_000L;
 
     @Test
     void measuresTtftDecodeAndEndToEndSpeed() {
-        ProbeMeasurement m = new ProbeMeasurement(7, Instant.EPOCH, 0);
+        CallMeasurement m = new CallMeasurement(Sample.Source.PROBE, 7, Instant.EPOCH, 0);
         m.on(new ChatEvent.Start("id", "m"), 50 * MS);
         m.on(new ChatEvent.TextDelta(""), 80 * MS); // not content
         m.on(new ChatEvent.TextDelta("Hi"), 100 * MS);
@@ -41,7 +39,7 @@ class ProbeMeasurementTest {
 
     @Test
     void oneTokenHasNoDecodeSpeed() {
-        ProbeMeasurement m = new ProbeMeasurement(7, Instant.EPOCH, 0);
+        CallMeasurement m = new CallMeasurement(Sample.Source.PROBE, 7, Instant.EPOCH, 0);
         m.on(new ChatEvent.TextDelta("Hi"), 100 * MS);
         m.on(new ChatEvent.UsageReport(new Usage(9, 1, 0, 0, 0)), 120 * MS);
         m.on(new ChatEvent.Stop(FinishReason.LENGTH, "length"), 130 * MS);
@@ -52,17 +50,17 @@ class ProbeMeasurementTest {
 
     @Test
     void errorFinishAndCutOffStreamsAreFailures() {
-        ProbeMeasurement finish = new ProbeMeasurement(7, Instant.EPOCH, 0);
+        CallMeasurement finish = new CallMeasurement(Sample.Source.PROBE, 7, Instant.EPOCH, 0);
         finish.on(new ChatEvent.Stop(FinishReason.ERROR, "error"), MS);
         assertThat(finish.toSample(null, 2 * MS).outcome()).isEqualTo(SampleOutcome.ERROR_FINISH);
-        ProbeMeasurement cut = new ProbeMeasurement(7, Instant.EPOCH, 0);
+        CallMeasurement cut = new CallMeasurement(Sample.Source.PROBE, 7, Instant.EPOCH, 0);
         cut.on(new ChatEvent.TextDelta("Hi"), MS);
         assertThat(cut.toSample(null, 2 * MS).outcome()).isEqualTo(SampleOutcome.STREAM_ERROR);
     }
 
     @Test
     void upstreamErrorsMapToOutcomesWithTheirStatus() {
-        ProbeMeasurement m = new ProbeMeasurement(7, Instant.EPOCH, 0);
+        CallMeasurement m = new CallMeasurement(Sample.Source.PROBE, 7, Instant.EPOCH, 0);
         Sample s = m.toSample(new UpstreamError(UpstreamErrorKind.RATE_LIMITED, 429, null, "slow down", null), MS);
         assertThat(s.outcome()).isEqualTo(SampleOutcome.RATE_LIMITED);
         assertThat(s.httpStatus()).isEqualTo(429);
@@ -86,6 +84,31 @@ class ProbeMeasurementTest {
     }
 
     private static SampleOutcome out(UpstreamErrorKind kind, boolean midStream) {
-        return ProbeMeasurement.outcomeOf(UpstreamError.of(kind, "x"), midStream);
+        return CallMeasurement.outcomeOf(UpstreamError.of(kind, "x"), midStream);
+    }
+
+    @Test
+    void trafficCountsRefusalsOfTheCallersRequestAsCallerErrorsNotAgainstTheEndpoint() {
+        assertThat(CallMeasurement.trafficOutcomeOf(UpstreamError.of(UpstreamErrorKind.BAD_REQUEST, "x"), false))
+                .isEqualTo(SampleOutcome.CALLER_ERROR);
+        assertThat(CallMeasurement.trafficOutcomeOf(UpstreamError.of(UpstreamErrorKind.CONTEXT_TOO_LONG, "x"), false))
+                .isEqualTo(SampleOutcome.CALLER_ERROR);
+        assertThat(CallMeasurement.trafficOutcomeOf(UpstreamError.of(UpstreamErrorKind.SERVER_ERROR, "x"), true))
+                .isEqualTo(SampleOutcome.STREAM_ERROR);
+        assertThat(CallMeasurement.trafficOutcomeOf(UpstreamError.of(UpstreamErrorKind.RATE_LIMITED, "x"), false))
+                .isEqualTo(SampleOutcome.RATE_LIMITED);
+    }
+
+    @Test
+    void aTrafficSampleOfAWholeAnswerHasTokensButNoFirstToken() {
+        CallMeasurement m = new CallMeasurement(Sample.Source.TRAFFIC, 7, Instant.EPOCH, 0);
+        m.onResponse(new dev.switchboard.llm.ChatResponse("id", "m", java.util.List.of(), FinishReason.STOP, "stop",
+                new Usage(10, 20, 0, 0, 0)));
+        Sample s = m.toSample(null, 2_000_000_000L);
+        assertThat(s.source()).isEqualTo(Sample.Source.TRAFFIC);
+        assertThat(s.outcome()).isEqualTo(SampleOutcome.OK);
+        assertThat(s.ttftMs()).isNull();
+        assertThat(s.outputTokens()).isEqualTo(20);
+        assertThat(s.e2eTps()).isCloseTo(10.0, within(0.001));
     }
 }
