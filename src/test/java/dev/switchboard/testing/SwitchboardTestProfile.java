@@ -2,6 +2,11 @@ package dev.switchboard.testing;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,13 +18,40 @@ import java.util.Map;
  */
 public class SwitchboardTestProfile implements QuarkusTestProfile {
 
+    /** The in-app simulator's port, fixed before boot so the route-lab providers' base URLs can name it. */
+    public static final int SIM_PORT = freePort();
+    public static final String SIM_URL = "http://127.0.0.1:" + SIM_PORT;
+    public static final String MASTER_KEY = "sb-test-master-key-0123456789";
+
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("switchboard.catalog.files", TestCatalog.operatorFile().toString(),
+        Map<String, String> config = new HashMap<>(Map.of(
+                "switchboard.catalog.files", TestCatalog.operatorFile().toString(),
                 "switchboard.provider.anthropic.api-key", "sk-ant-test-not-a-real-key",
-                // the simulated upstream runs inside the app, on a free port, as the upstream of wiring tests
+                // the simulated upstream runs inside the app as the upstream of wiring and proxy tests
                 "switchboard.sim.enabled", "true",
-                "switchboard.sim.seed", "7");
+                "switchboard.sim.port", Integer.toString(SIM_PORT),
+                "switchboard.sim.seed", "7",
+                "switchboard.auth.master-key", MASTER_KEY));
+        for (String slug : new String[] {TestCatalog.ROUTE_OPENAI, TestCatalog.ROUTE_BACKUP}) {
+            config.put("switchboard.provider." + slug + ".base-url", SIM_URL + "/v1");
+            config.put("switchboard.provider." + slug + ".api-key", "sim-key-1");
+        }
+        config.put("switchboard.provider." + TestCatalog.ROUTE_ANTHROPIC + ".base-url", SIM_URL);
+        config.put("switchboard.provider." + TestCatalog.ROUTE_ANTHROPIC + ".api-key", "sim-key-1");
+        // fault tests wait on these, so they are short; the simulator answers healthy calls in well under them
+        config.put("switchboard.proxy.first-token-timeout", "3s");
+        config.put("switchboard.proxy.idle-timeout", "3s");
+        config.put("switchboard.proxy.total-timeout", "20s");
+        return config;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -23,6 +23,20 @@ public final class TestCatalog {
     public static final String STEADY = "ranklab/steady";
     public static final String QUIET = "ranklab/quiet";
 
+    /** Models and providers of the proxy's routing tests, served by the in-app simulator (see the test profile). */
+    public static final String ROUTE_VENDOR = "routelab";
+    public static final String ROUTE_OPENAI = "route-openai";
+    public static final String ROUTE_ANTHROPIC = "route-anthropic";
+    public static final String ROUTE_BACKUP = "route-backup";
+    /** Three providers: route-openai (original vendor), route-anthropic (cheapest), route-backup (dearest). */
+    public static final String TRIO = "routelab/trio";
+    /** One provider, route-openai: its failures are the request's. */
+    public static final String SOLO = "routelab/solo";
+    /** One provider, route-anthropic: a fallback model. */
+    public static final String SPARE = "routelab/spare";
+    /** Tools only on route-anthropic; route-openai lists no tools. */
+    public static final String TOOLY = "routelab/tooly";
+
     private static Path file;
 
     private TestCatalog() {
@@ -47,7 +61,21 @@ public final class TestCatalog {
                 name: Test Lab
               - slug: ranklab
                 name: Rank Lab
+              - slug: routelab
+                name: Route Lab
             providers:
+              - slug: route-openai
+                name: Route Lab OpenAI-compatible
+                kind: openai
+                base_url: http://127.0.0.1:9/v1
+              - slug: route-anthropic
+                name: Route Lab Anthropic-compatible
+                kind: anthropic
+                base_url: http://127.0.0.1:9
+              - slug: route-backup
+                name: Route Lab Backup
+                kind: openai
+                base_url: http://127.0.0.1:9/v1
               - slug: test-lab
                 name: Test Lab Cloud
                 kind: openai
@@ -145,5 +173,79 @@ public final class TestCatalog {
                   - provider: test-lab
                     upstream_id: quiet-1
                     pricing: {input: 2.00, output: 2.00}
+              - slug: routelab/trio
+                name: Trio Router
+                vendor: routelab
+                description: Served by three providers, for fail-over.
+                released: 2018-01-01
+                context_length: 32000
+                input_modalities: [text, image]
+                output_modalities: [text]
+                capabilities: [tools, vision, reasoning]
+                endpoints:
+                  - provider: route-openai
+                    upstream_id: trio-oa
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    quantization: fp16
+                    supported_parameters: [tools, tool_choice, temperature, top_p, stop, max_tokens, seed]
+                  - provider: route-anthropic
+                    upstream_id: trio-an
+                    pricing: {input: 0.50, output: 1.00, cache_read: 0.05, cache_write: 0.625}
+                    quantization: fp8
+                    max_output_tokens: 2000
+                    supported_parameters: [tools, tool_choice, temperature, top_p, top_k, stop, max_tokens, reasoning]
+                  - provider: route-backup
+                    upstream_id: trio-bk
+                    pricing: {input: 3.00, output: 6.00}
+                    quantization: fp16
+                    supported_parameters: [tools, tool_choice, temperature, top_p, stop, max_tokens, seed]
+              - slug: routelab/solo
+                name: Solo Router
+                vendor: routelab
+                description: One provider.
+                released: 2018-01-02
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: route-openai
+                    upstream_id: solo-oa
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+              - slug: routelab/spare
+                name: Spare Router
+                vendor: routelab
+                description: A fallback model.
+                released: 2018-01-03
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: route-anthropic
+                    upstream_id: spare-an
+                    original_vendor: true
+                    pricing: {input: 2.00, output: 4.00}
+                    supported_parameters: [temperature, max_tokens]
+              - slug: routelab/tooly
+                name: Tooly Router
+                vendor: routelab
+                description: Only one of its providers runs tools.
+                released: 2018-01-04
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                capabilities: [tools]
+                endpoints:
+                  - provider: route-openai
+                    upstream_id: tooly-oa
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: route-anthropic
+                    upstream_id: tooly-an
+                    pricing: {input: 2.00, output: 4.00}
+                    supported_parameters: [tools, tool_choice, temperature, max_tokens]
             """;
 }

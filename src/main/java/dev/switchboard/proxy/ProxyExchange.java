@@ -1,0 +1,429 @@
+package dev.switchboard.proxy;
+
+import dev.switchboard.api.ProxyError;
+import dev.switchboard.api.ProxyErrorType;
+import dev.switchboard.api.ProxyRequest;
+import dev.switchboard.api.Served;
+import dev.switchboard.catalog.CatalogEndpoint;
+import dev.switchboard.llm.ChatEvent;
+import dev.switchboard.llm.ChatRequest;
+import dev.switchboard.llm.ChatResponse;
+import dev.switchboard.llm.FinishReason;
+import dev.switchboard.llm.UpstreamError;
+import dev.switchboard.llm.UpstreamErrorKind;
+import dev.switchboard.llm.Usage;
+import dev.switchboard.providers.CallOptions;
+import dev.switchboard.providers.ProviderAdapter;
+import dev.switchboard.providers.UpstreamTarget;
+import dev.switchboard.providers.http.UpstreamHttp;
+import dev.switchboard.routing.AttemptFailure;
+import dev.switchboard.routing.Candidate;
+import dev.switchboard.routing.EndpointHealth;
+import dev.switchboard.routing.FailoverOutcome;
+import dev.switchboard.routing.RoutePlan;
+import dev.switchboard.stats.CallMeasurement;
+import dev.switchboard.stats.Sample;
+import dev.switchboard.stats.SampleOutcome;
+import dev.switchboard.usage.AttemptRecord;
+import dev.switchboard.usage.Cost;
+import dev.switchboard.usage.GenerationRecord;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * One proxied request from its plan to its last byte: tries the plan's candidates in order, fails over on
+ * provider-side errors until the first byte has gone to the caller, then streams (or answers) in the caller's
+ * protocol, and records every attempt (a traffic sample each) and the generation. Everything runs on the request's
+ * event-loop context: upstream results are handed back to it, so the fields need no locks.
+ */
+final class ProxyExchange {
+
+    private final HttpServerResponse response;
+    private final Context context;
+    private final Executor onContext;
+    private final ClientDialect dialect;
+    private final ProxyRequest request;
+    private final RoutePlan plan;
+    private final String keyId;
+    private final ProxyServices services;
+    private final String generationId;
+    private final Instant createdAt;
+    private final long startNanos;
+    private final CallOptions options;
+    private final boolean excludeReasoning;
+
+    private final List<AttemptRecord> attempts = new ArrayList<>();
+    private final List<AttemptFailure> failures = new ArrayList<>();
+    private final List<ChatEvent> held = new ArrayList<>();
+
+    private int attemptsMade;
+    private Attempt current;
+    private Cancellable upstream;
+    private boolean finished;
+    private boolean headersSent;
+    private boolean committed;
+    private StreamEncoder encoder;
+    private long lastWriteNanos;
+    private long keepAliveTimer = -1;
+
+    /** One try at one candidate. */
+    private final class Attempt {
+        final Candidate candidate;
+        final int index;
+        final long sentNanos = System.nanoTime();
+        final CallMeasurement measure;
+        Usage usage;
+        FinishReason finish;
+        String nativeFinish;
+        Integer ttftMs;
+
+        Attempt(Candidate candidate, int index) {
+            this.candidate = candidate;
+            this.index = index;
+            this.measure = new CallMeasurement(Sample.Source.TRAFFIC, candidate.endpoint().id(), Instant.now(),
+                    sentNanos);
+        }
+
+        CatalogEndpoint endpoint() {
+            return candidate.endpoint();
+        }
+    }
+
+    ProxyExchange(HttpServerResponse response, Context context, ClientDialect dialect, ProxyRequest request,
+                  RoutePlan plan, String keyId, String generationId, ProxyServices services) {
+        this.response = response;
+        this.context = context;
+        this.onContext = task -> context.runOnContext(v -> task.run());
+        this.dialect = dialect;
+        this.request = request;
+        this.plan = plan;
+        this.keyId = keyId;
+        this.services = services;
+        this.generationId = generationId;
+        this.createdAt = Instant.now();
+        this.startNanos = System.nanoTime();
+        ProxyConfig config = services.config;
+        this.options = new CallOptions(config.connectTimeout(), config.firstTokenTimeout(), config.idleTimeout(),
+                config.totalTimeout());
+        this.excludeReasoning = request.chat().reasoning() != null && request.chat().reasoning().exclude();
+    }
+
+    void start() {
+        response.closeHandler(v -> context.runOnContext(x -> clientGone()));
+        if (request.stream()) {
+            lastWriteNanos = startNanos;
+            long every = Math.max(1, services.config.keepAliveInterval().toMillis());
+            keepAliveTimer = services.vertx.setPeriodic(every, id -> context.runOnContext(x -> keepAlive(every)));
+        }
+        next(0);
+    }
+
+    private void next(int index) {
+        if (finished) {
+            return;
+        }
+        List<Candidate> candidates = plan.candidates();
+        if (index >= candidates.size() || attemptsMade >= services.config.maxAttempts()) {
+            failAll();
+            return;
+        }
+        Candidate candidate = candidates.get(index);
+        CatalogEndpoint endpoint = candidate.endpoint();
+        EndpointHealth health = services.health;
+        if (!health.tryAcquire(endpoint.id())) {
+            Duration wait = health.availableAgainAt(endpoint.id())
+                    .map(at -> Duration.between(Instant.now(), at)).filter(d -> !d.isNegative()).orElse(null);
+            String why = switch (health.state(endpoint.id())) {
+                case COOLING_DOWN -> "cooling down after a rate limit";
+                case OPEN -> "its circuit is open after repeated failures";
+                case HALF_OPEN -> "a trial call to it is already under way after repeated failures";
+                case HEALTHY -> "unavailable";
+            };
+            failures.add(AttemptFailure.skipped(endpoint.slug(), endpoint.provider().slug(), why, wait));
+            next(index + 1);
+            return;
+        }
+        attemptsMade++;
+        Attempt attempt = new Attempt(candidate, index);
+        current = attempt;
+        ProviderAdapter adapter;
+        UpstreamTarget target;
+        try {
+            adapter = services.adapters.forKind(endpoint.provider().kind());
+            target = services.targets.forEndpoint(endpoint);
+        } catch (RuntimeException e) {
+            Log.warnf("No way to call %s: %s", endpoint.slug(), e.getMessage());
+            attemptFailed(attempt, UpstreamError.of(UpstreamErrorKind.CONNECTION,
+                    "the gateway has no way to call this provider (" + e.getMessage() + ")"));
+            return;
+        }
+        ChatRequest chat = request.chat().withModel(endpoint.upstreamId());
+        if (request.stream()) {
+            upstream = adapter.stream(target, chat, options).emitOn(onContext).subscribe().with(
+                    event -> onEvent(attempt, event), failure -> onStreamFailure(attempt, failure),
+                    () -> onStreamEnd(attempt));
+        } else {
+            upstream = adapter.chat(target, chat, options).emitOn(onContext).subscribe().with(
+                    answer -> onAnswer(attempt, answer), failure -> attemptFailed(attempt, classify(failure)));
+        }
+    }
+
+    // ---- whole answers
+
+    private void onAnswer(Attempt attempt, ChatResponse answer) {
+        if (finished || attempt != current) {
+            return;
+        }
+        attempt.measure.onResponse(answer);
+        attempt.usage = answer.usage();
+        attempt.finish = answer.finishReason();
+        attempt.nativeFinish = answer.nativeFinishReason();
+        BigDecimal cost = cost(attempt);
+        Served served = served(attempt, cost);
+        attemptEnded(attempt, null);
+        byte[] body = dialect.encodeResponse(answer, served, excludeReasoning);
+        response.setStatusCode(200);
+        servedHeaders(attempt);
+        response.putHeader("content-type", "application/json");
+        finished = true;
+        response.end(Buffer.buffer(body));
+        logGeneration(attempt, "ok", 200, cost);
+    }
+
+    // ---- streams
+
+    private void onEvent(Attempt attempt, ChatEvent event) {
+        if (finished || attempt != current) {
+            return;
+        }
+        attempt.measure.on(event, System.nanoTime());
+        if (event instanceof ChatEvent.UsageReport report && report.usage() != null) {
+            attempt.usage = report.usage();
+        } else if (event instanceof ChatEvent.Stop stop) {
+            attempt.finish = stop.reason();
+            attempt.nativeFinish = stop.nativeReason();
+        }
+        if (!committed) {
+            held.add(event);
+            // fail-over stays possible until something the caller would keep has been sent
+            if (event.isContent() || event instanceof ChatEvent.Stop) {
+                commit(attempt);
+            }
+            return;
+        }
+        write(encoder.onEvent(event));
+    }
+
+    /** The first byte goes out: from here on this attempt is the answer, whatever happens to it. */
+    private void commit(Attempt attempt) {
+        committed = true;
+        if (!headersSent) {
+            streamHeaders(attempt);
+        }
+        encoder = dialect.streamEncoder(served(attempt, null), excludeReasoning);
+        for (ChatEvent event : held) {
+            write(encoder.onEvent(event));
+        }
+        held.clear();
+    }
+
+    private void onStreamFailure(Attempt attempt, Throwable failure) {
+        if (finished || attempt != current) {
+            return;
+        }
+        UpstreamError error = classify(failure);
+        if (!committed) {
+            held.clear();
+            attemptFailed(attempt, error);
+            return;
+        }
+        attemptEnded(attempt, error);
+        ProxyError midStream = new ProxyError(ProxyErrorType.UPSTREAM_FAILED, attempt.endpoint().provider().slug()
+                + " failed after the stream began, so it could not be retried elsewhere: " + error.getMessage()
+                + ". The answer above is incomplete.", null, "stream_interrupted");
+        finished = true;
+        stopKeepAlive();
+        write(encoder.error(midStream));
+        response.end();
+        logGeneration(attempt, "error", 502, cost(attempt));
+    }
+
+    private void onStreamEnd(Attempt attempt) {
+        if (finished || attempt != current) {
+            return;
+        }
+        if (!committed) {
+            // a well-formed stream with nothing in it: still the provider's answer
+            commit(attempt);
+        }
+        BigDecimal cost = cost(attempt);
+        attemptEnded(attempt, null);
+        finished = true;
+        stopKeepAlive();
+        write(encoder.end(attempt.usage == null ? Usage.NONE : attempt.usage, cost));
+        response.end();
+        logGeneration(attempt, "ok", 200, cost);
+    }
+
+    private void keepAlive(long everyMillis) {
+        if (finished) {
+            stopKeepAlive();
+            return;
+        }
+        if (System.nanoTime() - lastWriteNanos < everyMillis * 1_000_000L) {
+            return;
+        }
+        if (!headersSent) {
+            // a slow first token: the caller's connection must not idle out; fail-over stays possible, as a
+            // comment carries nothing the caller keeps, but the headers now name the provider being tried
+            streamHeaders(current);
+        }
+        write(StreamEncoder.KEEP_ALIVE);
+    }
+
+    private void stopKeepAlive() {
+        if (keepAliveTimer >= 0) {
+            services.vertx.cancelTimer(keepAliveTimer);
+            keepAliveTimer = -1;
+        }
+    }
+
+    // ---- failures
+
+    private void attemptFailed(Attempt attempt, UpstreamError error) {
+        attemptEnded(attempt, error);
+        failures.add(AttemptFailure.failed(attempt.endpoint().slug(), attempt.endpoint().provider().slug(), error));
+        if (FailoverOutcome.tryNext(error)) {
+            next(attempt.index + 1);
+        } else {
+            failAll();
+        }
+    }
+
+    private void failAll() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        stopKeepAlive();
+        FailoverOutcome outcome = FailoverOutcome.of(plan, failures);
+        ProxyError error = outcome.error();
+        if (headersSent) {
+            // only keep-alive comments went out: the stream ends with the protocol's error event
+            StreamEncoder late = encoder != null ? encoder : dialect.streamEncoder(served(null, null),
+                    excludeReasoning);
+            write(late.error(error));
+            response.end();
+        } else {
+            ProxyResponses.error(response, dialect, error, outcome.retryAfter(), generationId);
+        }
+        logGeneration(null, "error", error.status(), null);
+    }
+
+    private void clientGone() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        stopKeepAlive();
+        if (upstream != null) {
+            upstream.cancel();
+        }
+        Attempt attempt = current;
+        if (attempt != null) {
+            attemptEnded(attempt, UpstreamError.of(UpstreamErrorKind.CANCELLED, "the caller went away"));
+        }
+        logGeneration(attempt, "cancelled", 499, attempt == null ? null : cost(attempt));
+    }
+
+    // ---- bookkeeping
+
+    /** Records the end of an attempt: its sample, its health verdict, its line in the generation. */
+    private void attemptEnded(Attempt attempt, UpstreamError error) {
+        long now = System.nanoTime();
+        Sample sample = attempt.measure.toSample(error, now);
+        services.samples.record(sample);
+        attempt.ttftMs = sample.ttftMs();
+        long endpointId = attempt.endpoint().id();
+        if (error != null && error.kind() == UpstreamErrorKind.CANCELLED) {
+            services.health.release(endpointId);
+        } else if (error != null) {
+            services.health.onFailure(endpointId, error.kind(), error.retryAfter());
+        } else if (sample.outcome().category() == SampleOutcome.Category.FAILURE) {
+            services.health.onFailure(endpointId, UpstreamErrorKind.SERVER_ERROR, null);
+        } else {
+            services.health.onSuccess(endpointId);
+        }
+        attempts.add(new AttemptRecord(attempt.endpoint().provider().slug(), endpointId, attempt.candidate.modelSlug(),
+                attempt.endpoint().upstreamId(), sample.outcome().id(), sample.httpStatus(),
+                error == null ? null : error.kind().name().toLowerCase(java.util.Locale.ROOT),
+                error == null ? null : error.getMessage(), millis(attempt.sentNanos - startNanos), sample.ttftMs(),
+                sample.latencyMs()));
+    }
+
+    private void logGeneration(Attempt served, String status, int httpStatus, BigDecimal cost) {
+        Usage usage = served == null ? null : served.usage;
+        Integer ttft = served == null ? null : served.ttftMs;
+        GenerationRecord record = new GenerationRecord(generationId, createdAt, keyId, request.routing().model(),
+                served == null ? null : served.candidate.modelSlug(),
+                served == null ? null : served.endpoint().provider().slug(),
+                served == null ? null : served.endpoint().id(), dialect.protocol(), request.stream(), status,
+                httpStatus, served == null || served.finish == null ? null
+                        : served.finish.name().toLowerCase(java.util.Locale.ROOT),
+                usage, cost, ttft, millis(System.nanoTime() - startNanos), List.copyOf(attempts));
+        services.generations.record(record);
+    }
+
+    private BigDecimal cost(Attempt attempt) {
+        return attempt.usage == null ? null : Cost.of(attempt.endpoint().pricing(), attempt.usage);
+    }
+
+    private Served served(Attempt attempt, BigDecimal cost) {
+        return new Served(generationId, attempt == null ? request.routing().model() : attempt.candidate.modelSlug(),
+                attempt == null ? null : attempt.endpoint().provider().slug(), createdAt.getEpochSecond(), cost);
+    }
+
+    private void servedHeaders(Attempt attempt) {
+        response.putHeader("x-switchboard-generation-id", generationId);
+        if (attempt != null) {
+            response.putHeader("x-switchboard-provider", attempt.endpoint().provider().slug());
+            response.putHeader("x-switchboard-model", attempt.candidate.modelSlug());
+        }
+    }
+
+    private void streamHeaders(Attempt attempt) {
+        headersSent = true;
+        response.setStatusCode(200);
+        servedHeaders(attempt);
+        response.putHeader("content-type", "text/event-stream; charset=utf-8");
+        response.putHeader("cache-control", "no-cache");
+        response.putHeader("x-accel-buffering", "no");
+        response.setChunked(true);
+    }
+
+    private void write(byte[] bytes) {
+        if (bytes.length == 0) {
+            return;
+        }
+        lastWriteNanos = System.nanoTime();
+        response.write(Buffer.buffer(bytes));
+    }
+
+    private static UpstreamError classify(Throwable failure) {
+        return failure instanceof UpstreamError e ? e : UpstreamHttp.classify(failure);
+    }
+
+    private static int millis(long nanos) {
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, nanos / 1_000_000L));
+    }
+}

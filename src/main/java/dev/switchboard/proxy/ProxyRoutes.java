@@ -1,0 +1,196 @@
+package dev.switchboard.proxy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.api.ProxyError;
+import dev.switchboard.api.ProxyErrorType;
+import dev.switchboard.api.ProxyException;
+import dev.switchboard.api.ProxyRequest;
+import dev.switchboard.api.RoutingExtensions;
+import dev.switchboard.api.anthropic.AnthropicClientDialect;
+import dev.switchboard.api.openai.OpenAiClientDialect;
+import dev.switchboard.api.openai.OpenAiModelList;
+import dev.switchboard.routing.RoutePlan;
+import dev.switchboard.routing.RoutePlanner;
+import dev.switchboard.usage.AuthResult;
+import dev.switchboard.usage.GatewayKeys;
+import io.quarkus.logging.Log;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.security.SecureRandom;
+import java.util.Locale;
+
+/**
+ * The proxy's HTTP face: plain Vert.x routes on the event loop (the portal and JSON API stay on Quarkus REST), so a
+ * request is read, checked, planned and sent upstream without a worker thread or a reflective layer in between.
+ * {@code /api/v1/...} aliases serve clients configured with an OpenRouter-style base URL.
+ */
+@ApplicationScoped
+public class ProxyRoutes {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            .toCharArray();
+
+    @Inject
+    ProxyServices services;
+
+    @Inject
+    GatewayKeys keys;
+
+    private final ClientDialect openAi = new OpenAiClientDialect();
+    private final ClientDialect anthropic = new AnthropicClientDialect();
+
+    void routes(@Observes Router router) {
+        for (String base : new String[] {"/v1", "/api/v1"}) {
+            router.post(base + "/chat/completions").handler(ctx -> accept(ctx, openAi));
+            router.post(base + "/messages").handler(ctx -> accept(ctx, anthropic));
+            router.route(base + "/chat/completions").handler(ctx -> wrongMethod(ctx, openAi));
+            router.route(base + "/messages").handler(ctx -> wrongMethod(ctx, anthropic));
+        }
+        router.get("/v1/models").handler(this::models);
+    }
+
+    private void models(RoutingContext ctx) {
+        ctx.response().putHeader("content-type", "application/json")
+                .end(Buffer.buffer(OpenAiModelList.encode(services.catalog.current())));
+    }
+
+    private void wrongMethod(RoutingContext ctx, ClientDialect dialect) {
+        ctx.response().setStatusCode(405).putHeader("allow", "POST").putHeader("content-type", "application/json")
+                .end(Buffer.buffer(dialect.encodeError(new ProxyError(ProxyErrorType.INVALID_REQUEST,
+                        ctx.request().method() + " is not supported here; send a POST with a JSON body.", null,
+                        "method_not_allowed"))));
+    }
+
+    /** Checks the key from the headers alone, then reads the body up to the limit. */
+    private void accept(RoutingContext ctx, ClientDialect dialect) {
+        HttpServerRequest request = ctx.request();
+        HttpServerResponse response = ctx.response();
+        AuthResult auth = keys.authenticate(presentedKey(request));
+        if (auth instanceof AuthResult.Denied denied) {
+            request.pause();
+            ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.AUTHENTICATION, denied.message(),
+                    null, "invalid_api_key"), null, null);
+            return;
+        }
+        String keyId = auth instanceof AuthResult.Allowed allowed && allowed.key() != null ? allowed.key().id()
+                : null;
+        long limit = services.config.maxBodyBytes();
+        String declared = request.getHeader("content-length");
+        if (declared != null && parseLong(declared) > limit) {
+            tooLarge(response, dialect, limit);
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] over = {false};
+        request.handler(chunk -> {
+            if (over[0]) {
+                return;
+            }
+            if ((long) body.length() + chunk.length() > limit) {
+                over[0] = true;
+                tooLarge(response, dialect, limit);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(e -> Log.debugf("Reading a proxy request failed: %s", e.getMessage()));
+        request.endHandler(v -> {
+            if (!over[0]) {
+                handle(ctx, dialect, body, keyId);
+            }
+        });
+        request.resume();
+    }
+
+    private void handle(RoutingContext ctx, ClientDialect dialect, Buffer bytes, String keyId) {
+        HttpServerResponse response = ctx.response();
+        try {
+            ObjectNode body = parseJson(bytes);
+            ProxyRequest request = dialect.parse(body);
+            request = request.withRouting(RoutingExtensions.parse(body));
+            RoutePlan plan = new RoutePlanner(services.catalog.current(), services.stats::forEndpoint,
+                    services.health).plan(request.routing(), request.chat());
+            Context context = Vertx.currentContext();
+            new ProxyExchange(response, context, dialect, request, plan, keyId, generationId(), services).start();
+        } catch (ProxyException e) {
+            ProxyResponses.error(response, dialect, e.error(), null, null);
+        } catch (RuntimeException e) {
+            Log.errorf(e, "The proxy failed on a request");
+            ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.INTERNAL,
+                    "The gateway failed on this request; the failure is logged on the server.", null, null), null,
+                    null);
+        }
+    }
+
+    private static ObjectNode parseJson(Buffer bytes) {
+        if (bytes.length() == 0) {
+            throw ProxyException.invalid("The request has no body; send a JSON object.", null);
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(bytes.getBytes());
+        } catch (JsonProcessingException e) {
+            throw ProxyException.invalid("The body is not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")"), null);
+        } catch (java.io.IOException e) {
+            throw ProxyException.invalid("The body could not be read as JSON.", null);
+        }
+        if (node == null || !node.isObject()) {
+            throw ProxyException.invalid("The body must be a JSON object, not "
+                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT)) + ".", null);
+        }
+        return (ObjectNode) node;
+    }
+
+    private static void tooLarge(HttpServerResponse response, ClientDialect dialect, long limit) {
+        response.putHeader("connection", "close");
+        ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.REQUEST_TOO_LARGE,
+                "The request body is larger than this gateway accepts (" + limit + " bytes; "
+                        + "switchboard.proxy.max-body-bytes).", null, "request_too_large"), null, null);
+    }
+
+    /** {@code Authorization: Bearer <key>} (OpenAI clients) or {@code x-api-key} (Anthropic clients). */
+    static String presentedKey(HttpServerRequest request) {
+        String authorization = request.getHeader("authorization");
+        if (authorization != null) {
+            String value = authorization.strip();
+            if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return value.substring(7).strip();
+            }
+        }
+        String apiKey = request.getHeader("x-api-key");
+        return apiKey == null ? null : apiKey.strip();
+    }
+
+    private static long parseLong(String value) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** {@code gen-} and 24 random base-62 characters: unguessable, as a generation id lets its key read it. */
+    static String generationId() {
+        char[] id = new char[24];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+        }
+        return "gen-" + new String(id);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.switchboard.proxy;
+
+import dev.switchboard.routing.EndpointHealth;
+import dev.switchboard.sim.SimCounters;
+import dev.switchboard.sim.SimulatorLauncher;
+import dev.switchboard.testing.SwitchboardTestProfile;
+import dev.switchboard.testing.TestCatalog;
+import dev.switchboard.usage.GenerationLog;
+import dev.switchboard.usage.GenerationRecord;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static dev.switchboard.proxy.ProxyTestSupport.KEY;
+import static dev.switchboard.proxy.ProxyTestSupport.QUICK;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Streams through the proxy over raw HTTP: fail-over before the first byte, a protocol-correct error event (never a
+ * clean end) when the upstream breaks after it, and the caller's disconnect cancelling the upstream call.
+ */
+@QuarkusTest
+@TestProfile(SwitchboardTestProfile.class)
+class ProxyStreamTest {
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Inject
+    SimulatorLauncher simulator;
+
+    @Inject
+    EndpointHealth health;
+
+    @Inject
+    GenerationLog generations;
+
+    String base;
+
+    @BeforeEach
+    void reset() {
+        base = root.toString().replaceAll("/$", "");
+        health.reset();
+        for (String model : List.of("solo-oa", "spare-an", "trio-oa", "trio-an", "trio-bk")) {
+            ProxyTestSupport.profile(simulator, model, QUICK);
+        }
+    }
+
+    private static String stream(String model) {
+        return "{\"model\":\"" + model + "\",\"stream\":true,\"max_tokens\":400,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+    }
+
+    @Test
+    void aStreamFailsOverBeforeItsFirstByte() {
+        ProxyTestSupport.profile(simulator, "trio-oa", QUICK.toBuilder().unavailableRate(1).build());
+        HttpResponse<String> response = ProxyTestSupport.openAi(base, stream(TestCatalog.TRIO));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-switchboard-provider")).contains("route-anthropic");
+        assertThat(response.body()).contains("\"provider\":\"route-anthropic\"").endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void anAbortAfterTheFirstByteEndsWithAnErrorEventAndIsRecorded() {
+        ProxyTestSupport.profile(simulator, "solo-oa", QUICK.toBuilder().outputTokens(200).abortRate(1).build());
+        HttpResponse<String> response = ProxyTestSupport.openAi(base, stream(TestCatalog.SOLO));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"error\"").doesNotContain("[DONE]");
+        GenerationRecord generation = ProxyTestSupport.generation(generations,
+                response.headers().firstValue("x-switchboard-generation-id").orElseThrow());
+        assertThat(generation.status()).isEqualTo("error");
+        assertThat(generation.attempts()).singleElement()
+                .satisfies(a -> assertThat(a.outcome()).isIn("stream_error", "connection"));
+    }
+
+    @Test
+    void anAnthropicStreamBrokenMidwayEndsWithAnErrorEvent() {
+        ProxyTestSupport.profile(simulator, "spare-an", QUICK.toBuilder().outputTokens(200).midStreamErrorRate(1)
+                .build());
+        HttpResponse<String> response = ProxyTestSupport.anthropic(base, "{\"model\":\"" + TestCatalog.SPARE
+                + "\",\"stream\":true,\"max_tokens\":400,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("event: error").doesNotContain("event: message_stop");
+    }
+
+    @Test
+    void theCallersDisconnectCancelsTheUpstreamCall() throws Exception {
+        // slow enough that the stream is still running when the caller leaves
+        ProxyTestSupport.profile(simulator, "solo-oa", QUICK.toBuilder().tokensPerSecond(20).outputTokens(400)
+                .outputTokensSpread(0).build());
+        long cancelledBefore = cancelled();
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+                .header("authorization", "Bearer " + KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(stream(TestCatalog.SOLO))).build();
+        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null && !line.contains("\"content\":\"")) {
+                // read until the first content chunk has arrived
+            }
+            assertThat(line).isNotNull();
+        }
+        client.shutdownNow();
+        ProxyTestSupport.awaitTrue(() -> cancelled() > cancelledBefore, "the simulator sees the cancel");
+    }
+
+    private long cancelled() {
+        SimCounters.ModelStats stats = ProxyTestSupport.counters(simulator, "solo-oa");
+        return stats == null ? 0 : stats.cancelled();
+    }
+
+}
