@@ -11,6 +11,7 @@ import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.UpstreamTarget;
 import dev.switchboard.providers.UpstreamTargets;
+import dev.switchboard.routing.EndpointHealth;
 import dev.switchboard.stats.CallMeasurement;
 import dev.switchboard.stats.Sample;
 import dev.switchboard.stats.SampleOutcome;
@@ -79,6 +80,9 @@ public class ProbeJob {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    EndpointHealth health;
 
     @Scheduled(every = "${switchboard.probe.interval:60s}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -208,10 +212,30 @@ public class ProbeJob {
             failure = UpstreamError.of(UpstreamErrorKind.CONNECTION, "unclassified failure");
         }
         Sample sample = m.toSample(failure, end);
+        feedHealth(endpoint, sample.outcome(), failure);
         if (!recorder.record(sample)) {
             Log.debugf("Probe sample of %s dropped: the sample queue is full", endpoint.slug());
         }
         return sample.outcome();
+    }
+
+    /** Probes feed the circuit breakers as traffic does, so an idle endpoint's circuit can open and close too. */
+    private void feedHealth(CatalogEndpoint endpoint, SampleOutcome outcome, Throwable failure) {
+        switch (outcome.category()) {
+            case SUCCESS -> health.onSuccess(endpoint.id());
+            case FAILURE, RATE_LIMITED -> {
+                UpstreamError e = failure instanceof UpstreamError u ? u : null;
+                // a stream cut off or ended with an error finish reason has no UpstreamError: the provider's fault
+                UpstreamErrorKind kind = e != null ? e.kind() : UpstreamErrorKind.MALFORMED_RESPONSE;
+                if (outcome.category() == SampleOutcome.Category.FAILURE && !kind.providerFault()) {
+                    kind = UpstreamErrorKind.SERVER_ERROR;
+                }
+                health.onFailure(endpoint.id(), kind, e == null ? null : e.retryAfter());
+            }
+            case EXCLUDED -> {
+                // the probe's own request was refused or cut short: nothing said about the provider
+            }
+        }
     }
 
     private static boolean tryLock(Connection c) throws SQLException {
