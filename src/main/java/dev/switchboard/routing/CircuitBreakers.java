@@ -98,6 +98,11 @@ public final class CircuitBreakers {
     private enum Circuit { CLOSED, OPEN, HALF_OPEN }
 
     /** One endpoint's breaker; every method holds its lock. */
+    /** Forgets every endpoint's history: all healthy again (an operator's reset, and tests between cases). */
+    public void reset() {
+        breakers.clear();
+    }
+
     private final class Breaker {
         private Circuit circuit = Circuit.CLOSED;
         private int consecutiveFailures;

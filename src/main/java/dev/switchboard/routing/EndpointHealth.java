@@ -64,4 +64,9 @@ public class EndpointHealth implements HealthView {
     public Optional<Instant> availableAgainAt(long endpointId) {
         return breakers.availableAgainAt(endpointId);
     }
+
+    /** Forgets every endpoint's history: all healthy again. */
+    public void reset() {
+        breakers.reset();
+    }
 }
