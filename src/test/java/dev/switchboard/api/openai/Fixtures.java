@@ -14,6 +14,10 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    static String text(String name) {
+        return FILES.text(name);
+    }
+
     static JsonNode json(String name) {
         return FixtureFiles.tree(FILES.text(name));
     }
