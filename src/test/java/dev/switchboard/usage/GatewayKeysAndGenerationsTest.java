@@ -127,9 +127,11 @@ class GatewayKeysAndGenerationsTest {
     @Test
     void whileTheDatabaseFailsGenerationsWaitAndAreWrittenLater() throws Exception {
         GenerationRecord g = generation("key_retry", "ok");
-        try (Connection locker = dataSource.getConnection(); Statement s = locker.createStatement()) {
+        // pg_stat_activity is read once per transaction: look from a connection of its own, outside the locker's
+        try (Connection locker = dataSource.getConnection(); Statement lock = locker.createStatement();
+             Connection watcher = dataSource.getConnection(); Statement s = watcher.createStatement()) {
             locker.setAutoCommit(false);
-            s.execute("lock table generations in exclusive mode");
+            lock.execute("lock table generations in exclusive mode");
             log.record(g);
             CompletableFuture<Integer> flushing = CompletableFuture.supplyAsync(log::flush);
             // The insert waits on the lock; end its connection as a failing database would.
