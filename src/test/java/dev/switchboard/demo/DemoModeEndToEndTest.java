@@ -14,6 +14,11 @@ import dev.switchboard.providers.UpstreamTargets;
 import dev.switchboard.sim.SimProfile;
 import dev.switchboard.sim.SimulatorLauncher;
 import dev.switchboard.testing.DemoTestProfile;
+import dev.switchboard.usage.ApiKeyService;
+import dev.switchboard.usage.AuthResult;
+import dev.switchboard.usage.CreatedKey;
+import dev.switchboard.usage.GatewayKey;
+import dev.switchboard.usage.GatewayKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -52,6 +57,12 @@ class DemoModeEndToEndTest {
     @Inject
     SimulatorLauncher simulator;
 
+    @Inject
+    GatewayKeys gatewayKeys;
+
+    @Inject
+    ApiKeyService apiKeys;
+
     @Test
     void everyProviderIsSimulatedAndAnswersThroughItsAdapter() {
         List<CatalogProvider> providers = new ArrayList<>(catalog.current().providers());
@@ -88,11 +99,25 @@ class DemoModeEndToEndTest {
     @Test
     void thePortalSaysSo() {
         Document models = Jsoup.parse(given().get("/models").then().statusCode(200).extract().asString());
-        assertThat(models.selectFirst(".demo-banner").text()).contains("Demo mode");
+        assertThat(models.selectFirst(".demo-banner").text()).contains("Demo mode").contains("The proxy is open");
         Document sonnet = Jsoup.parse(given().get("/models/anthropic/claude-sonnet-4").then().statusCode(200)
                 .extract().asString());
         assertThat(sonnet.select("table.compare .status").eachText()).isNotEmpty().allMatch("simulated"::equals);
         assertThat(given().get("/api/v1/models?availability=configured").jsonPath().getList("data.id"))
                 .hasSize(catalog.current().models().size());
+    }
+
+    @Test
+    void withoutAMasterKeyTheProxyIsOpenAndStillKnowsAKeyWhenOneIsSent() {
+        assertThat(gatewayKeys.open()).isTrue();
+        assertThat(gatewayKeys.authenticate(null)).isEqualTo(new AuthResult.Allowed(null));
+        assertThat(gatewayKeys.authenticate("sb-anything")).isEqualTo(new AuthResult.Allowed(null));
+        CreatedKey key = apiKeys.create("demo-client");
+        assertThat(gatewayKeys.authenticate(key.key())).isEqualTo(new AuthResult.Allowed(
+                new GatewayKey(key.view().id(), "demo-client", false)));
+        given().get("/api/v1/generation?id=gen-none").then().statusCode(404);
+        // the admin page needs a master key, and says how to set one
+        assertThat(given().get("/admin/keys").then().statusCode(403).extract().asString())
+                .contains("switchboard.auth.master-key").doesNotContain("name=\"master_key\"");
     }
 }

@@ -1,0 +1,11 @@
+package dev.switchboard.usage;
+
+import java.time.Instant;
+
+/** A gateway key as the admin sees it: never the key, only its first characters. */
+public record ApiKeyView(String id, String name, String prefix, Instant createdAt, Instant revokedAt) {
+
+    public boolean revoked() {
+        return revokedAt != null;
+    }
+}

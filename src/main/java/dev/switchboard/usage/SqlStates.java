@@ -1,0 +1,36 @@
+package dev.switchboard.usage;
+
+import java.sql.SQLException;
+
+/** Reading an {@link SQLException}: may trying again later work? */
+final class SqlStates {
+
+    private SqlStates() {
+    }
+
+    /**
+     * Connection trouble (SQLState class 08), resources (53), operator intervention (57), serialisation or deadlock
+     * (40), or no state at all (a pool timeout). Anything else means this data is refused.
+     */
+    static boolean isTransient(SQLException e) {
+        String state = stateOf(e);
+        return state == null || state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
+                || state.startsWith("40");
+    }
+
+    /** A batch error may carry its state only on the chained exception of the statement that failed. */
+    private static String stateOf(SQLException e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 8; depth++) {
+            if (t instanceof SQLException s) {
+                if (s.getSQLState() != null) {
+                    return s.getSQLState();
+                }
+                t = s.getNextException() != null ? s.getNextException() : s.getCause();
+            } else {
+                t = t.getCause();
+            }
+        }
+        return null;
+    }
+}
