@@ -365,7 +365,9 @@ final class ProxyExchange {
             services.health.onSuccess(endpointId);
         }
         attempts.add(new AttemptRecord(attempt.endpoint().provider().slug(), endpointId, attempt.candidate.modelSlug(),
-                attempt.endpoint().upstreamId(), sample.outcome().id(), sample.httpStatus(),
+                attempt.endpoint().upstreamId(), sample.outcome().id(),
+                // adapters raise statuses only with their errors: an answer that came through came with a 200
+                error == null ? Integer.valueOf(200) : sample.httpStatus(),
                 error == null ? null : error.kind().name().toLowerCase(java.util.Locale.ROOT),
                 error == null ? null : error.getMessage(), millis(attempt.sentNanos - startNanos), sample.ttftMs(),
                 sample.latencyMs()));

@@ -79,7 +79,8 @@ public class ProxyRoutes {
     private void accept(RoutingContext ctx, ClientDialect dialect) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
-        AuthResult auth = keys.authenticate(presentedKey(request));
+        AuthResult auth = keys.authenticate(GatewayKeys.presentedKey(request.getHeader("authorization"),
+                request.getHeader("x-api-key")));
         if (auth instanceof AuthResult.Denied denied) {
             request.pause();
             ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.AUTHENTICATION, denied.message(),
@@ -157,24 +158,11 @@ public class ProxyRoutes {
         return (ObjectNode) node;
     }
 
+    /** The rest of the body, if any, is read and dropped: refusing it by closing would break HTTP/2 callers. */
     private static void tooLarge(HttpServerResponse response, ClientDialect dialect, long limit) {
-        response.putHeader("connection", "close");
         ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.REQUEST_TOO_LARGE,
                 "The request body is larger than this gateway accepts (" + limit + " bytes; "
                         + "switchboard.proxy.max-body-bytes).", null, "request_too_large"), null, null);
-    }
-
-    /** {@code Authorization: Bearer <key>} (OpenAI clients) or {@code x-api-key} (Anthropic clients). */
-    static String presentedKey(HttpServerRequest request) {
-        String authorization = request.getHeader("authorization");
-        if (authorization != null) {
-            String value = authorization.strip();
-            if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                return value.substring(7).strip();
-            }
-        }
-        String apiKey = request.getHeader("x-api-key");
-        return apiKey == null ? null : apiKey.strip();
     }
 
     private static long parseLong(String value) {

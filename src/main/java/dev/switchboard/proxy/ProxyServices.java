@@ -8,11 +8,14 @@ import dev.switchboard.stats.SampleRecorder;
 import dev.switchboard.stats.StatsSnapshot;
 import dev.switchboard.usage.GenerationLog;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
-/** What one proxied request needs from the application, gathered so that an exchange is a plain object. */
-@ApplicationScoped
+/**
+ * What one proxied request needs from the application, gathered so that an exchange is a plain object. A singleton,
+ * not a proxied bean: exchanges read its fields directly.
+ */
+@Singleton
 public class ProxyServices {
 
     @Inject

@@ -123,7 +123,7 @@ class ProxyBadInputTest {
         HttpResponse<String> ok = ProxyTestSupport.post(base, "/v1/chat/completions", body,
                 Map.of("authorization", "Bearer " + created.key()));
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
-        keys.revoke(created.id());
+        keys.revoke(created.view().id());
         HttpResponse<String> revoked = ProxyTestSupport.post(base, "/v1/chat/completions", body,
                 Map.of("authorization", "Bearer " + created.key()));
         assertThat(revoked.statusCode()).isEqualTo(401);

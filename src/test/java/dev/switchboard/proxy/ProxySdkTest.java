@@ -208,8 +208,9 @@ class ProxySdkTest {
 
         Message answered = anthropic.messages().create(first.toBuilder()
                 .addMessage(asked)
-                .addUserMessageOfBlockParams(List.of(com.anthropic.models.messages.ContentBlockParam.ofToolResult(
-                        ToolResultBlockParam.builder().toolUseId(use.id()).content("21 degrees").build())))
+                .addMessage(com.anthropic.models.messages.MessageParam.ofUserOfContentBlockParams(List.of(
+                        com.anthropic.models.messages.ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                                .toolUseId(use.id()).content("21 degrees").build()))))
                 .build());
         assertThat(answered.content()).extracting(ContentBlock::isText).contains(true);
     }

@@ -78,6 +78,11 @@ class ProxyStreamTest {
     void anAbortAfterTheFirstByteEndsWithAnErrorEventAndIsRecorded() {
         ProxyTestSupport.profile(simulator, "solo-oa", QUICK.toBuilder().outputTokens(200).abortRate(1).build());
         HttpResponse<String> response = ProxyTestSupport.openAi(base, stream(TestCatalog.SOLO));
+        for (int i = 0; i < 8 && response.statusCode() != 200; i++) {
+            // aborted at the very first chunk: failed before the first byte, retried here until one aborts later
+            health.reset();
+            response = ProxyTestSupport.openAi(base, stream(TestCatalog.SOLO));
+        }
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"error\"").doesNotContain("[DONE]");
         GenerationRecord generation = ProxyTestSupport.generation(generations,
@@ -91,10 +96,22 @@ class ProxyStreamTest {
     void anAnthropicStreamBrokenMidwayEndsWithAnErrorEvent() {
         ProxyTestSupport.profile(simulator, "spare-an", QUICK.toBuilder().outputTokens(200).midStreamErrorRate(1)
                 .build());
-        HttpResponse<String> response = ProxyTestSupport.anthropic(base, "{\"model\":\"" + TestCatalog.SPARE
-                + "\",\"stream\":true,\"max_tokens\":400,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("event: error").doesNotContain("event: message_stop");
+        // the simulator breaks the stream at a random chunk: at the first one, nothing has gone to the caller yet
+        // and the answer is an error status (the only provider failed); later, the stream ends with an error event
+        int brokenAfterFirstByte = 0;
+        for (int i = 0; i < 8; i++) {
+            health.reset();
+            HttpResponse<String> response = ProxyTestSupport.anthropic(base, "{\"model\":\"" + TestCatalog.SPARE
+                    + "\",\"stream\":true,\"max_tokens\":400,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+            if (response.statusCode() == 200) {
+                brokenAfterFirstByte++;
+                assertThat(response.body()).contains("event: error").doesNotContain("event: message_stop");
+            } else {
+                assertThat(response.statusCode()).isIn(502, 503);
+                assertThat(ProxyTestSupport.json(response).path("type").asText()).isEqualTo("error");
+            }
+        }
+        assertThat(brokenAfterFirstByte).isPositive();
     }
 
     @Test

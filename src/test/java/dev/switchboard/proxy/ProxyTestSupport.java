@@ -31,7 +31,8 @@ final class ProxyTestSupport {
     static final SimProfile QUICK = SimProfile.builder().ttftMs(3).ttftSpread(0.1).tokensPerSecond(4000)
             .outputTokens(16).outputTokensSpread(0.1).build();
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private ProxyTestSupport() {
     }

@@ -3,6 +3,7 @@ package dev.switchboard.api.anthropic;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.api.ProxyError;
 import dev.switchboard.api.Served;
+import dev.switchboard.proxy.StreamEncoder;
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.Usage;
 
@@ -31,12 +32,11 @@ import java.util.Map;
  * earlier tool call whose block has already closed (a provider interleaving parallel calls) is sent with that
  * block's index rather than dropped.
  */
-public final class AnthropicSseEncoder {
+public final class AnthropicSseEncoder implements StreamEncoder {
 
     private enum Kind { TEXT, THINKING, TOOL }
 
     private static final byte[] NOTHING = new byte[0];
-    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final Served served;
     private final boolean excludeReasoning;

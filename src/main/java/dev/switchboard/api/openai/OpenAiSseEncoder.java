@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.api.ProxyError;
 import dev.switchboard.api.Served;
+import dev.switchboard.proxy.StreamEncoder;
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.FinishReason;
 import dev.switchboard.llm.Usage;
@@ -22,11 +23,10 @@ import static dev.switchboard.api.openai.OpenAiResponseEncoder.NODES;
  * role. Tool-call indexes are renumbered 0, 1, 2... in order of appearance, because upstream indexes (Anthropic's
  * content-block index, say) need not start at 0 and OpenAI clients accumulate calls by index.
  */
-public final class OpenAiSseEncoder {
+public final class OpenAiSseEncoder implements StreamEncoder {
 
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Served served;
     private final boolean excludeReasoning;
