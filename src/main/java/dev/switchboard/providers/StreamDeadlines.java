@@ -11,6 +11,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The first-token and total deadlines of one streamed attempt, counted from subscription (when the request goes
@@ -28,16 +29,24 @@ public final class StreamDeadlines {
         return apply(events, options.firstTokenTimeout(), options.totalTimeout(), Infrastructure.getDefaultWorkerPool());
     }
 
+    /** The same deadlines over a stream of other items, {@code isContent} telling which one is the first token. */
+    public static <T> Multi<T> applyTo(Multi<T> events, CallOptions options, Predicate<T> isContent) {
+        ScheduledExecutorService scheduler = Infrastructure.getDefaultWorkerPool();
+        return Multi.createFrom().publisher(downstream -> events.subscribe(new Guard<>(downstream, isContent,
+                options.firstTokenTimeout(), options.totalTimeout(), scheduler)));
+    }
+
     static Multi<ChatEvent> apply(Multi<ChatEvent> events, Duration firstToken, Duration total,
                                   ScheduledExecutorService scheduler) {
-        return Multi.createFrom().publisher(
-                downstream -> events.subscribe(new Guard(downstream, firstToken, total, scheduler)));
+        return Multi.createFrom().publisher(downstream -> events.subscribe(new Guard<>(downstream,
+                ChatEvent::isContent, firstToken, total, scheduler)));
     }
 
     /** Sits between the stream and its reader; every signal to the reader is sent under one lock, timers included. */
-    private static final class Guard implements Flow.Subscriber<ChatEvent>, Flow.Subscription {
+    private static final class Guard<T> implements Flow.Subscriber<T>, Flow.Subscription {
 
-        private final Flow.Subscriber<? super ChatEvent> downstream;
+        private final Flow.Subscriber<? super T> downstream;
+        private final Predicate<T> isContent;
         private final Duration firstToken;
         private final Duration total;
         private final ScheduledExecutorService scheduler;
@@ -48,9 +57,10 @@ public final class StreamDeadlines {
         private ScheduledFuture<?> firstTokenTimer;
         private ScheduledFuture<?> totalTimer;
 
-        Guard(Flow.Subscriber<? super ChatEvent> downstream, Duration firstToken, Duration total,
+        Guard(Flow.Subscriber<? super T> downstream, Predicate<T> isContent, Duration firstToken, Duration total,
               ScheduledExecutorService scheduler) {
             this.downstream = downstream;
+            this.isContent = isContent;
             this.firstToken = firstToken;
             this.total = total;
             this.scheduler = scheduler;
@@ -67,12 +77,12 @@ public final class StreamDeadlines {
         }
 
         @Override
-        public void onNext(ChatEvent event) {
+        public void onNext(T event) {
             synchronized (lock) {
                 if (done) {
                     return;
                 }
-                if (!sawContent && event.isContent()) {
+                if (!sawContent && isContent.test(event)) {
                     sawContent = true;
                     cancel(firstTokenTimer);
                 }
@@ -123,7 +133,6 @@ public final class StreamDeadlines {
             upstream.cancel();
         }
 
-        /** Marks the end; false when it had already ended. */
         /** No deadline for a null, zero or negative duration. */
         private ScheduledFuture<?> schedule(Duration after, boolean firstTokenDeadline) {
             if (after == null || after.isZero() || after.isNegative()) {
@@ -132,6 +141,7 @@ public final class StreamDeadlines {
             return scheduler.schedule(() -> expire(firstTokenDeadline), after.toNanos(), TimeUnit.NANOSECONDS);
         }
 
+        /** Marks the end; false when it had already ended. */
         private boolean finish() {
             if (done) {
                 return false;

@@ -27,4 +27,27 @@ public interface ClientDialect {
     StreamEncoder streamEncoder(Served served, boolean excludeReasoning);
 
     byte[] encodeError(ProxyError error);
+
+    /**
+     * The caller's body as a provider of {@link #nativeKind()} takes it: the model set to the upstream id and the
+     * gateway's own fields (routing extensions) removed; null when the request uses something only the gateway
+     * understands, which must go the translated way.
+     */
+    ObjectNode passThroughBody(ObjectNode body, String upstreamModel);
+
+    PassThroughWriter passThroughWriter(Served served, String upstreamModel,
+                                        java.util.function.Function<dev.switchboard.llm.Usage, java.math.BigDecimal>
+                                                costOf);
+
+    /** The routing extensions of the OpenRouter and ZenMux dialects: the gateway's, never a provider's. */
+    java.util.List<String> GATEWAY_FIELDS = java.util.List.of("provider", "models", "route",
+            "provider_routing_strategy", "transforms", "usage", "plugins");
+
+    /** A copy of the body for the provider, without the gateway's fields and with the provider's model id. */
+    static ObjectNode forProvider(ObjectNode body, String upstreamModel) {
+        ObjectNode copy = body.deepCopy();
+        copy.remove(GATEWAY_FIELDS);
+        copy.put("model", upstreamModel);
+        return copy;
+    }
 }

@@ -12,7 +12,10 @@ import dev.switchboard.llm.FinishReason;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.llm.Usage;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.providers.CallOptions;
+import dev.switchboard.providers.PassThrough;
+import dev.switchboard.providers.http.SseEvent;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.UpstreamTarget;
 import dev.switchboard.providers.http.UpstreamHttp;
@@ -39,6 +42,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * One proxied request from its plan to its last byte: tries the plan's candidates in order, fails over on
@@ -65,6 +69,7 @@ final class ProxyExchange {
     private final List<AttemptRecord> attempts = new ArrayList<>();
     private final List<AttemptFailure> failures = new ArrayList<>();
     private final List<ChatEvent> held = new ArrayList<>();
+    private final List<SseEvent> heldRaw = new ArrayList<>();
 
     private int attemptsMade;
     private Attempt current;
@@ -86,6 +91,8 @@ final class ProxyExchange {
         FinishReason finish;
         String nativeFinish;
         Integer ttftMs;
+        /** Set when the caller's body goes upstream as it is and the provider's answer comes back as it is. */
+        PassThroughWriter writer;
 
         Attempt(Candidate candidate, int index) {
             this.candidate = candidate;
@@ -167,6 +174,23 @@ final class ProxyExchange {
                     "the gateway has no way to call this provider (" + e.getMessage() + ")"));
             return;
         }
+        ObjectNode passBody = adapter instanceof PassThrough && endpoint.provider().kind() == dialect.nativeKind()
+                ? dialect.passThroughBody(request.body(), endpoint.upstreamId()) : null;
+        if (passBody != null) {
+            PassThrough pass = (PassThrough) adapter;
+            attempt.writer = dialect.passThroughWriter(served(attempt, null), endpoint.upstreamId(),
+                    usage -> Cost.of(endpoint.pricing(), usage));
+            if (request.stream()) {
+                upstream = pass.passThroughStream(target, passBody, options).emitOn(onContext).subscribe().with(
+                        event -> onRawEvent(attempt, event), failure -> onStreamFailure(attempt, failure),
+                        () -> onStreamEnd(attempt));
+            } else {
+                upstream = pass.passThroughChat(target, passBody, options).emitOn(onContext).subscribe().with(
+                        answer -> onAnswer(attempt, answer.response(), () -> attempt.writer.answer(answer.json())),
+                        failure -> attemptFailed(attempt, classify(failure)));
+            }
+            return;
+        }
         ChatRequest chat = request.chat().withModel(endpoint.upstreamId());
         if (request.stream()) {
             upstream = adapter.stream(target, chat, options).emitOn(onContext).subscribe().with(
@@ -174,13 +198,14 @@ final class ProxyExchange {
                     () -> onStreamEnd(attempt));
         } else {
             upstream = adapter.chat(target, chat, options).emitOn(onContext).subscribe().with(
-                    answer -> onAnswer(attempt, answer), failure -> attemptFailed(attempt, classify(failure)));
+                    answer -> onAnswer(attempt, answer, null), failure -> attemptFailed(attempt, classify(failure)));
         }
     }
 
     // ---- whole answers
 
-    private void onAnswer(Attempt attempt, ChatResponse answer) {
+    /** @param passedThrough the provider's own body to send back, or null to encode {@code answer} */
+    private void onAnswer(Attempt attempt, ChatResponse answer, Supplier<byte[]> passedThrough) {
         if (finished || attempt != current) {
             return;
         }
@@ -191,7 +216,8 @@ final class ProxyExchange {
         BigDecimal cost = cost(attempt);
         Served served = served(attempt, cost);
         attemptEnded(attempt, null);
-        byte[] body = dialect.encodeResponse(answer, served, excludeReasoning);
+        byte[] body = passedThrough != null ? passedThrough.get()
+                : dialect.encodeResponse(answer, served, excludeReasoning);
         response.setStatusCode(200);
         servedHeaders(attempt);
         response.putHeader("content-type", "application/json");
@@ -206,17 +232,10 @@ final class ProxyExchange {
         if (finished || attempt != current) {
             return;
         }
-        attempt.measure.on(event, System.nanoTime());
-        if (event instanceof ChatEvent.UsageReport report && report.usage() != null) {
-            attempt.usage = report.usage();
-        } else if (event instanceof ChatEvent.Stop stop) {
-            attempt.finish = stop.reason();
-            attempt.nativeFinish = stop.nativeReason();
-        }
+        observe(attempt, event);
         if (!committed) {
             held.add(event);
-            // fail-over stays possible until something the caller would keep has been sent
-            if (event.isContent() || event instanceof ChatEvent.Stop) {
+            if (opens(event)) {
                 commit(attempt);
             }
             return;
@@ -224,11 +243,56 @@ final class ProxyExchange {
         write(encoder.onEvent(event));
     }
 
+    private void onRawEvent(Attempt attempt, PassThrough.Event event) {
+        if (finished || attempt != current) {
+            return;
+        }
+        boolean opens = false;
+        for (ChatEvent e : event.events()) {
+            observe(attempt, e);
+            opens |= opens(e);
+        }
+        if (!committed) {
+            if (event.sse() != null) {
+                heldRaw.add(event.sse());
+            }
+            if (opens) {
+                commit(attempt);
+            }
+            return;
+        }
+        if (event.sse() != null) {
+            write(attempt.writer.frame(event.sse()));
+        }
+    }
+
+    private static void observe(Attempt attempt, ChatEvent event) {
+        attempt.measure.on(event, System.nanoTime());
+        if (event instanceof ChatEvent.UsageReport report && report.usage() != null) {
+            attempt.usage = report.usage();
+        } else if (event instanceof ChatEvent.Stop stop) {
+            attempt.finish = stop.reason();
+            attempt.nativeFinish = stop.nativeReason();
+        }
+    }
+
+    /** Fail-over stays possible until something the caller would keep has been sent. */
+    private static boolean opens(ChatEvent event) {
+        return event.isContent() || event instanceof ChatEvent.Stop;
+    }
+
     /** The first byte goes out: from here on this attempt is the answer, whatever happens to it. */
     private void commit(Attempt attempt) {
         committed = true;
         if (!headersSent) {
             streamHeaders(attempt);
+        }
+        if (attempt.writer != null) {
+            for (SseEvent event : heldRaw) {
+                write(attempt.writer.frame(event));
+            }
+            heldRaw.clear();
+            return;
         }
         encoder = dialect.streamEncoder(served(attempt, null), excludeReasoning);
         for (ChatEvent event : held) {
@@ -244,6 +308,7 @@ final class ProxyExchange {
         UpstreamError error = classify(failure);
         if (!committed) {
             held.clear();
+            heldRaw.clear();
             attemptFailed(attempt, error);
             return;
         }
@@ -253,7 +318,9 @@ final class ProxyExchange {
                 + ". The answer above is incomplete.", null, "stream_interrupted");
         finished = true;
         stopKeepAlive();
-        write(encoder.error(midStream));
+        StreamEncoder errors = encoder != null ? encoder : dialect.streamEncoder(served(attempt, null),
+                excludeReasoning);
+        write(errors.error(midStream));
         response.end();
         logGeneration(attempt, "error", 502, cost(attempt));
     }
@@ -270,7 +337,9 @@ final class ProxyExchange {
         attemptEnded(attempt, null);
         finished = true;
         stopKeepAlive();
-        write(encoder.end(attempt.usage == null ? Usage.NONE : attempt.usage, cost));
+        if (attempt.writer == null) {
+            write(encoder.end(attempt.usage == null ? Usage.NONE : attempt.usage, cost));
+        }
         response.end();
         logGeneration(attempt, "ok", 200, cost);
     }

@@ -104,6 +104,33 @@ class ProxyRoutingTest {
     }
 
     @Test
+    void theSameProtocolPassesTheProvidersOwnAnswerThrough() {
+        // the simulator's OpenAI answers carry service_tier, which the translated path never writes
+        HttpResponse<String> passed = openAi(base, ask(TestCatalog.SOLO, ""));
+        JsonNode body = json(passed);
+        assertThat(body.path("service_tier").asText()).isEqualTo("default");
+        assertThat(body.path("model").asText()).isEqualTo(TestCatalog.SOLO);
+        assertThat(body.path("id").asText()).isEqualTo(passed.headers().firstValue("x-switchboard-generation-id")
+                .orElseThrow());
+        assertThat(body.path("provider").asText()).isEqualTo("route-openai");
+        assertThat(body.path("usage").path("cost").decimalValue()).isPositive();
+
+        // OpenRouter's reasoning object needs translating for an OpenAI upstream: the translated path
+        JsonNode translated = json(openAi(base, ask(TestCatalog.SOLO, "\"reasoning\":{\"effort\":\"low\"}")));
+        assertThat(translated.has("service_tier")).isFalse();
+        assertThat(translated.path("provider").asText()).isEqualTo("route-openai");
+
+        HttpResponse<String> streamed = openAi(base, "{\"model\":\"" + TestCatalog.SOLO + "\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        String generationId = streamed.headers().firstValue("x-switchboard-generation-id").orElseThrow();
+        assertThat(streamed.body()).contains("\"service_tier\":\"default\"").contains("\"cost\":")
+                .contains("\"provider\":\"route-openai\"").endsWith("data: [DONE]\n\n");
+        assertThat(streamed.body().lines().filter(l -> l.startsWith("data: {")))
+                .allSatisfy(l -> assertThat(l).contains("\"id\":\"" + generationId + "\"")
+                        .contains("\"model\":\"" + TestCatalog.SOLO + "\""));
+    }
+
+    @Test
     void aServerErrorFailsOverAndEveryAttemptIsRecorded() {
         ProxyTestSupport.profile(simulator, "trio-oa", QUICK.toBuilder().serverErrorRate(1).build());
         HttpResponse<String> response = openAi(base, ask(TestCatalog.TRIO, ""));

@@ -163,13 +163,13 @@ class ModelsPageTest {
 
     @Test
     void availabilityShowsOnlyModelsWithAConfiguredProvider() {
-        // The test profile configures a key for anthropic only.
+        // The test profile configures keys for anthropic and the route-lab providers (the proxy tests' upstreams).
         Document doc = page("availability=configured");
         List<CatalogModel> expected = catalog.current().models().stream().filter(CatalogModel::live).toList();
         assertThat(expected).isNotEmpty();
         assertThat(count(doc)).isEqualTo(expected.size());
         assertThat(slugs(doc)).allMatch(s -> catalog.current().model(s).orElseThrow().endpoints().stream()
-                .anyMatch(e -> e.provider().slug().equals("anthropic")));
+                .anyMatch(e -> e.provider().slug().equals("anthropic") || e.provider().slug().startsWith("route-")));
         assertThat(doc.selectFirst("input[name=availability][value=configured]").hasAttr("checked")).isTrue();
     }
 

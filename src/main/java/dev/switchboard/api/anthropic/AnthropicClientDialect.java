@@ -5,9 +5,14 @@ import dev.switchboard.api.ProxyError;
 import dev.switchboard.api.ProxyRequest;
 import dev.switchboard.api.Served;
 import dev.switchboard.llm.ChatResponse;
+import dev.switchboard.llm.Usage;
 import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.proxy.ClientDialect;
+import dev.switchboard.proxy.PassThroughWriter;
 import dev.switchboard.proxy.StreamEncoder;
+
+import java.math.BigDecimal;
+import java.util.function.Function;
 
 /** Anthropic Messages as the proxy's callers speak it. */
 public final class AnthropicClientDialect implements ClientDialect {
@@ -40,5 +45,16 @@ public final class AnthropicClientDialect implements ClientDialect {
     @Override
     public byte[] encodeError(ProxyError error) {
         return AnthropicErrorEncoder.encode(error);
+    }
+
+    @Override
+    public ObjectNode passThroughBody(ObjectNode body, String upstreamModel) {
+        return ClientDialect.forProvider(body, upstreamModel);
+    }
+
+    @Override
+    public PassThroughWriter passThroughWriter(Served served, String upstreamModel,
+                                               Function<Usage, BigDecimal> costOf) {
+        return new AnthropicPassThroughWriter(served, costOf);
     }
 }

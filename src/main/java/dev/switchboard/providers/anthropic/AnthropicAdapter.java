@@ -1,5 +1,7 @@
 package dev.switchboard.providers.anthropic;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.ChatRequest;
 import dev.switchboard.llm.ChatResponse;
@@ -7,8 +9,11 @@ import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
 import dev.switchboard.providers.ChatEventBatches;
+import dev.switchboard.providers.PassThrough;
+import dev.switchboard.providers.PassThroughBatches;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderKind;
+import dev.switchboard.providers.StreamDeadlines;
 import dev.switchboard.providers.UpstreamTarget;
 import dev.switchboard.providers.http.SseParser;
 import dev.switchboard.providers.http.UpstreamHttp;
@@ -30,7 +35,7 @@ import java.util.Map;
  * log line, exception or toString.
  */
 @ApplicationScoped
-public class AnthropicAdapter implements ProviderAdapter {
+public class AnthropicAdapter implements ProviderAdapter, PassThrough {
 
     public static final String API_VERSION = "2023-06-01";
 
@@ -150,6 +155,77 @@ public class AnthropicAdapter implements ProviderAdapter {
 
 
 
+
+    // ---- pass-through: the caller's own Messages body
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public Uni<Answer> passThroughChat(UpstreamTarget target, ObjectNode body, CallOptions options) {
+        String key = apiKey(target);
+        return Uni.createFrom().deferred(() -> http.send(upstreamRequest(target, passThroughBody(body, false), false),
+                        options))
+                .onItem().transformToUni(response -> response.bodyUpTo(MAX_RESPONSE_BODY).map(bytes -> {
+                    if (response.status() / 100 != 2) {
+                        throw AnthropicErrors.fromResponse(response.status(), response.header("retry-after"), bytes,
+                                key);
+                    }
+                    ChatResponse answer = codec.decodeResponse(bytes);
+                    try {
+                        return new Answer((ObjectNode) JSON.readTree(bytes), answer);
+                    } catch (java.io.IOException | ClassCastException e) {
+                        throw UpstreamError.of(UpstreamErrorKind.MALFORMED_RESPONSE,
+                                "The provider's answer is not a JSON object");
+                    }
+                }))
+                .ifNoItem().after(options.totalTimeout()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                        "The provider did not answer within the total timeout of " + options.totalTimeout().toSeconds()
+                                + " s"))
+                .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
+    }
+
+    @Override
+    public Multi<Event> passThroughStream(UpstreamTarget target, ObjectNode body, CallOptions options) {
+        String key = apiKey(target);
+        Multi<Event> events = Uni.createFrom().deferred(() -> http.send(upstreamRequest(target,
+                        passThroughBody(body, true), true), options))
+                .onItem().transformToMulti(response -> rawEvents(response, key));
+        return StreamDeadlines.applyTo(events.onFailure(f -> !(f instanceof UpstreamError))
+                .transform(UpstreamHttp::classify), options, e -> e.events().stream().anyMatch(ChatEvent::isContent));
+    }
+
+    private static byte[] passThroughBody(ObjectNode body, boolean stream) {
+        ObjectNode sent = body.deepCopy();
+        if (stream) {
+            sent.put("stream", true);
+        } else {
+            sent.remove("stream");
+        }
+        try {
+            return JSON.writeValueAsBytes(sent);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    private static Multi<Event> rawEvents(UpstreamResponse response, String key) {
+        String contentType = response.header("content-type");
+        if (response.status() / 100 != 2 || contentType != null && !contentType.contains("text/event-stream")) {
+            return streamEvents(response, key).map(e -> new Event(null, List.of(e)));
+        }
+        AnthropicStreamMapper mapper = new AnthropicStreamMapper(key);
+        List<Event> out = new ArrayList<>();
+        SseParser parser = new SseParser(event -> out.add(new Event(event, mapper.onEvent(event))));
+        return response.chunks()
+                .onItem().transformToMultiAndConcatenate(chunk -> PassThroughBatches.run(out,
+                        () -> parser.feed(chunk.getBytes())))
+                .onCompletion().switchTo(() -> PassThroughBatches.run(out, () -> {
+                    if (!mapper.isDone()) {
+                        endOfStream(parser);
+                    }
+                    mapper.finish();
+                }));
+    }
 
     UpstreamRequest upstreamRequest(UpstreamTarget target, byte[] body, boolean stream) {
         Map<String, String> headers = new LinkedHashMap<>();

@@ -2,12 +2,16 @@ package dev.switchboard.providers.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.providers.http.SseEvent;
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.ChatRequest;
 import dev.switchboard.llm.ChatResponse;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
+import dev.switchboard.providers.PassThrough;
+import dev.switchboard.providers.PassThroughBatches;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.providers.StreamDeadlines;
@@ -42,7 +46,7 @@ import java.util.function.Function;
  * a classified {@link UpstreamError}. Credentials go into request headers only, never into a message.
  */
 @ApplicationScoped
-public class OpenAiAdapter implements ProviderAdapter {
+public class OpenAiAdapter implements ProviderAdapter, PassThrough {
 
     /** The Azure OpenAI GA data-plane version used when neither the base URL nor configuration names one. */
     static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
@@ -160,13 +164,22 @@ public class OpenAiAdapter implements ProviderAdapter {
     }
 
     UpstreamRequest request(UpstreamTarget target, ChatRequest request, boolean stream) {
+        OpenAiDialect dialect = dialect(target);
+        String model = target.upstreamModel() != null ? target.upstreamModel() : request.model();
+        return upstream(target, dialect, model, OpenAiCodec.encode(OpenAiCodec.toWire(request, model, dialect,
+                stream)), stream);
+    }
+
+    private static OpenAiDialect dialect(UpstreamTarget target) {
         if (target.baseUrl() == null || target.baseUrl().isBlank()) {
             throw UpstreamError.of(UpstreamErrorKind.CONNECTION,
                     "No base URL is configured for provider " + target.providerSlug());
         }
-        OpenAiDialect dialect = OpenAiDialect.of(target.providerSlug(), target.baseUrl());
-        String model = target.upstreamModel() != null ? target.upstreamModel() : request.model();
-        byte[] body = OpenAiCodec.encode(OpenAiCodec.toWire(request, model, dialect, stream));
+        return OpenAiDialect.of(target.providerSlug(), target.baseUrl());
+    }
+
+    private UpstreamRequest upstream(UpstreamTarget target, OpenAiDialect dialect, String model, byte[] body,
+                                     boolean stream) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("content-type", "application/json");
         headers.put("accept", stream ? "text/event-stream" : "application/json");
@@ -179,6 +192,83 @@ public class OpenAiAdapter implements ProviderAdapter {
             }
         });
         return UpstreamRequest.postJson(url(target, dialect, model), headers, body);
+    }
+
+    // ---- pass-through: the caller's own Chat Completions body
+
+    @Override
+    public Uni<Answer> passThroughChat(UpstreamTarget target, ObjectNode body, CallOptions options) {
+        Collection<String> secrets = secrets(target);
+        return Uni.createFrom().deferred(() -> http.send(passThroughRequest(target, body, false), options))
+                .onItem().transformToUni(response -> body(response).onItem().transform(bytes -> {
+                    ChatResponse answer = answer(response, bytes, secrets);
+                    try {
+                        return new Answer((ObjectNode) OpenAiCodec.JSON.readTree(bytes.getBytes()), answer);
+                    } catch (java.io.IOException e) {
+                        throw OpenAiErrors.malformed("The provider's answer is not JSON", "", secrets);
+                    }
+                }))
+                .ifNoItem().after(options.totalTimeout()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                        "The provider did not answer within " + options.totalTimeout().toMillis() + " ms"))
+                .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
+    }
+
+    @Override
+    public Multi<Event> passThroughStream(UpstreamTarget target, ObjectNode body, CallOptions options) {
+        Collection<String> secrets = secrets(target);
+        Multi<Event> events = Multi.createFrom().deferred(() -> http.send(passThroughRequest(target, body, true),
+                options).onItem().transformToMulti(response -> rawEvents(response, secrets)));
+        return StreamDeadlines.applyTo(events.onFailure(f -> !(f instanceof UpstreamError))
+                .transform(UpstreamHttp::classify), options, e -> e.events().stream().anyMatch(ChatEvent::isContent));
+    }
+
+    /**
+     * The caller's body for this target: streamed calls ask for the usage chunk (the gateway needs the tokens for
+     * cost and stats; Mistral sends usage unasked and refuses the option).
+     */
+    private UpstreamRequest passThroughRequest(UpstreamTarget target, ObjectNode body, boolean stream) {
+        OpenAiDialect dialect = dialect(target);
+        ObjectNode sent = body.deepCopy();
+        if (stream) {
+            sent.put("stream", true);
+            if (dialect != OpenAiDialect.MISTRAL) {
+                sent.putObject("stream_options").put("include_usage", true);
+            }
+        } else {
+            sent.remove("stream");
+            sent.remove("stream_options");
+        }
+        String model = target.upstreamModel() != null ? target.upstreamModel() : sent.path("model").asText();
+        try {
+            return upstream(target, dialect, model, OpenAiCodec.JSON.writeValueAsBytes(sent), stream);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    private static Multi<Event> rawEvents(UpstreamResponse response, Collection<String> secrets) {
+        String contentType = Optional.ofNullable(response.header("content-type")).orElse("").toLowerCase(Locale.ROOT);
+        if (response.status() / 100 != 2 || !contentType.contains("text/event-stream")) {
+            return body(response).onItem().transformToMulti(body -> {
+                answer(response, body, secrets); // throws the classified error of an error status
+                return Multi.createFrom().failure(OpenAiErrors.malformed("The provider answered a streaming "
+                        + "request with " + contentType + " instead of an event stream", "", secrets));
+            });
+        }
+        OpenAiStreamMapper mapper = new OpenAiStreamMapper(secrets);
+        List<Event> out = new ArrayList<>();
+        SseParser parser = new SseParser(event -> out.add(new Event(event, mapper.onEvent(event))));
+        return response.chunks()
+                .onItem().transformToMultiAndConcatenate(chunk -> PassThroughBatches.run(out,
+                        () -> parser.feed(chunk.getBytes())))
+                .onFailure(f -> mapper.isDone()).recoverWithCompletion()
+                .onCompletion().switchTo(() -> PassThroughBatches.run(out, () -> {
+                    parser.end();
+                    List<ChatEvent> last = mapper.onEnd();
+                    if (!last.isEmpty()) {
+                        out.add(new Event(null, last));
+                    }
+                }));
     }
 
     /**
