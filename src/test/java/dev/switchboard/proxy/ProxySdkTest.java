@@ -113,6 +113,16 @@ class ProxySdkTest {
         assertThat(generation.usage().outputTokens()).isEqualTo((int) usage.completionTokens());
         assertThat(generation.costUsd()).isEqualByComparingTo(cost);
         assertThat(generation.attempts()).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo("ok"));
+
+        // and as a client reads it back
+        var api = io.restassured.RestAssured.given().header("authorization", "Bearer " + KEY)
+                .queryParam("id", id).get("/api/v1/generation").then().statusCode(200).extract().jsonPath();
+        assertThat(api.getString("data.provider")).isEqualTo("route-openai");
+        assertThat(api.getString("data.requested_model")).isEqualTo(TestCatalog.SOLO);
+        assertThat(api.getInt("data.usage.output_tokens")).isEqualTo((int) usage.completionTokens());
+        assertThat(new BigDecimal(api.getString("data.cost"))).isEqualByComparingTo(cost);
+        assertThat(api.getList("data.attempts")).hasSize(1);
+        assertThat(api.getBoolean("data.streamed")).isFalse();
     }
 
     @Test

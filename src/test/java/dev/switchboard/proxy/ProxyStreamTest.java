@@ -137,6 +137,52 @@ class ProxyStreamTest {
         ProxyTestSupport.awaitTrue(() -> cancelled() > cancelledBefore, "the simulator sees the cancel");
     }
 
+    @Test
+    void aSlowFirstTokenGetsKeepAlivesBeforeItsFirstChunk() {
+        // the test profile sends a keep-alive after 300 ms of silence; this first token takes about 1.2 s
+        ProxyTestSupport.profile(simulator, "solo-oa", QUICK.toBuilder().ttftMs(1200).ttftSpread(0).build());
+        HttpResponse<String> response = ProxyTestSupport.openAi(base, stream(TestCatalog.SOLO));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith(": keep-alive\n\n").contains("\"content\":").endsWith("[DONE]\n\n");
+    }
+
+    @Test
+    void chunksLeaveAsTheyArriveOnBothPaths() throws Exception {
+        // 60 tokens at 30 tokens/s: two seconds of stream; the first content must reach the caller long before the
+        // simulator has sent its last chunk, on the pass-through path (OpenAI to OpenAI) and the translated one
+        for (String[] path : new String[][] {{"/v1/chat/completions", TestCatalog.SOLO, "solo-oa", "\"content\":\""},
+                {"/v1/messages", TestCatalog.SOLO, "solo-oa", "text_delta"},
+                {"/v1/messages", TestCatalog.SPARE, "spare-an", "text_delta"}}) {
+            ProxyTestSupport.profile(simulator, path[2], QUICK.toBuilder().tokensPerSecond(30).outputTokens(60)
+                    .outputTokensSpread(0).build());
+            long completedBefore = completed(path[2]);
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path[0]))
+                    .header("authorization", "Bearer " + KEY).header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + path[1] + "\",\"stream\":true,"
+                            + "\"max_tokens\":400,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")).build();
+            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null && !line.contains(path[3])) {
+                    // until the first content
+                }
+                assertThat(line).as(path[0] + " " + path[1]).isNotNull();
+                assertThat(completed(path[2])).as("the upstream is still streaming").isEqualTo(completedBefore);
+                while (reader.readLine() != null) {
+                    // drain: the stream completes normally
+                }
+            }
+            ProxyTestSupport.awaitTrue(() -> completed(path[2]) > completedBefore, "the stream completed");
+        }
+    }
+
+    private long completed(String model) {
+        SimCounters.ModelStats stats = ProxyTestSupport.counters(simulator, model);
+        return stats == null ? 0 : stats.completed();
+    }
+
     private long cancelled() {
         SimCounters.ModelStats stats = ProxyTestSupport.counters(simulator, "solo-oa");
         return stats == null ? 0 : stats.cancelled();

@@ -43,6 +43,7 @@ public class SwitchboardTestProfile implements QuarkusTestProfile {
         config.put("switchboard.proxy.first-token-timeout", "3s");
         config.put("switchboard.proxy.idle-timeout", "3s");
         config.put("switchboard.proxy.total-timeout", "20s");
+        config.put("switchboard.proxy.keep-alive-interval", "300ms");
         return config;
     }
 
