@@ -164,6 +164,43 @@ class ProxyRoutingTest {
     }
 
     @Test
+    void fallbackModelsServeWhenEveryProviderOfTheModelFailed() {
+        ProxyTestSupport.profile(simulator, "solo-oa", QUICK.toBuilder().serverErrorRate(1).build());
+        for (String extra : List.of("\"models\":[\"" + TestCatalog.SOLO + "\",\"" + TestCatalog.SPARE + "\"]",
+                "\"provider\":{\"fallback\":\"" + TestCatalog.SPARE + "\"}")) {
+            health.reset();
+            HttpResponse<String> response = openAi(base, ask(TestCatalog.SOLO, extra));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(response.headers().firstValue("x-switchboard-model")).contains(TestCatalog.SPARE);
+            assertThat(json(response).path("model").asText()).isEqualTo(TestCatalog.SPARE);
+            assertThat(json(response).path("provider").asText()).isEqualTo("route-anthropic");
+        }
+    }
+
+    @Test
+    void withoutFallbacksOnlyTheOrderedProvidersAreTried() {
+        ProxyTestSupport.profile(simulator, "trio-oa", QUICK.toBuilder().serverErrorRate(1).build());
+        long others = ProxyTestSupport.received(simulator, "trio-an") + ProxyTestSupport.received(simulator, "trio-bk");
+        HttpResponse<String> response = openAi(base, ask(TestCatalog.TRIO,
+                "\"provider\":{\"order\":[\"route-openai\"],\"allow_fallbacks\":false}"));
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(json(response).path("error").path("message").asText()).contains("route-openai").contains("500");
+        assertThat(ProxyTestSupport.received(simulator, "trio-an") + ProxyTestSupport.received(simulator, "trio-bk"))
+                .isEqualTo(others);
+    }
+
+    @Test
+    void toolsGoOnlyToProvidersThatRunThem() {
+        String tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":"
+                + "{\"type\":\"object\",\"properties\":{}}}}]";
+        assertThat(servedBy(ask(TestCatalog.TOOLY, tools))).isEqualTo("route-anthropic");
+        HttpResponse<String> none = openAi(base, ask(TestCatalog.TOOLY,
+                tools + ",\"provider\":{\"only\":[\"route-openai\"]}"));
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(json(none).path("error").path("message").asText()).contains("tools");
+    }
+
+    @Test
     void aMalformedRequestReachesNoUpstream() {
         long before = ProxyTestSupport.received(simulator, "solo-oa");
         HttpResponse<String> response = openAi(base, "{\"model\":\"" + TestCatalog.SOLO + "\",\"messages\":[]}");
