@@ -1,5 +1,7 @@
 package dev.switchboard.stats;
 
+import dev.switchboard.database.SqlStates;
+
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +87,7 @@ final class SampleBuffer {
                     account(pending.size(), 0);
                     pending.clear();
                 } catch (SQLException e) {
-                    if (isTransient(e)) {
+                    if (SqlStates.isTransient(e)) {
                         return new FlushResult(wrote, refused, e);
                     }
                     // The batch holds something the database refuses: find it by writing one at a time, so one bad
@@ -113,7 +115,7 @@ final class SampleBuffer {
                 wrote++;
                 account(1, 0);
             } catch (SQLException e) {
-                if (isTransient(e)) {
+                if (SqlStates.isTransient(e)) {
                     break; // keep the rest for the next flush
                 }
                 refused++;
@@ -129,33 +131,6 @@ final class SampleBuffer {
         written.addAndGet(wrote);
         rejected.addAndGet(refused);
         size.addAndGet(-(wrote + refused));
-    }
-
-    /**
-     * Whether trying again later may work: connection trouble (SQLState class 08), resources (53), operator
-     * intervention (57), serialisation or deadlock (40), or no state at all (a pool timeout). Anything else means
-     * this data is refused.
-     */
-    static boolean isTransient(SQLException e) {
-        String state = stateOf(e);
-        return state == null || state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
-                || state.startsWith("40");
-    }
-
-    /** A batch error may carry its state only on the chained exception of the statement that failed. */
-    private static String stateOf(SQLException e) {
-        Throwable t = e;
-        for (int depth = 0; t != null && depth < 8; depth++) {
-            if (t instanceof SQLException s) {
-                if (s.getSQLState() != null) {
-                    return s.getSQLState();
-                }
-                t = s.getNextException() != null ? s.getNextException() : s.getCause();
-            } else {
-                t = t.getCause();
-            }
-        }
-        return null;
     }
 
     /** Samples waiting to be written (including a batch being retried). */

@@ -1,5 +1,7 @@
 package dev.switchboard.usage;
 
+import dev.switchboard.database.SqlStates;
+
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

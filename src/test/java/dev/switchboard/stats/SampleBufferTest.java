@@ -2,6 +2,8 @@ package dev.switchboard.stats;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.database.SqlStates;
+
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -116,11 +118,11 @@ class SampleBufferTest {
 
     @Test
     void aPoolTimeoutWithoutStateIsTransient() {
-        assertTrue(SampleBuffer.isTransient(new SQLException("Acquisition timeout while waiting for new connection")));
-        assertTrue(SampleBuffer.isTransient(new SQLException("terminating connection", "57P01")));
+        assertTrue(SqlStates.isTransient(new SQLException("Acquisition timeout while waiting for new connection")));
+        assertTrue(SqlStates.isTransient(new SQLException("terminating connection", "57P01")));
         SQLException batch = new java.sql.BatchUpdateException("Batch entry 0 was aborted", null, 0, new int[0],
                 new SQLException("violates check constraint", "23514"));
-        assertFalse(SampleBuffer.isTransient(batch));
+        assertFalse(SqlStates.isTransient(batch));
         assertNotNull(batch.getCause());
     }
 }

@@ -1,16 +1,13 @@
 package dev.switchboard.api.anthropic;
 
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.api.Served;
 import dev.switchboard.llm.Usage;
 import dev.switchboard.providers.http.SseEvent;
+import dev.switchboard.proxy.PassThroughJson;
 import dev.switchboard.proxy.PassThroughWriter;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.function.Function;
 
@@ -20,10 +17,6 @@ import java.util.function.Function;
  * content events go out as they came.
  */
 final class AnthropicPassThroughWriter implements PassThroughWriter {
-
-    /** Costs are written plain (0.00000015), never in exponent form. */
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
     private final Served served;
     private final Function<Usage, BigDecimal> costOf;
@@ -43,18 +36,14 @@ final class AnthropicPassThroughWriter implements PassThroughWriter {
             remember(usage);
             addCost(usage, usage.path("output_tokens").asInt());
         }
-        try {
-            return JSON.writeValueAsBytes(json);
-        } catch (IOException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
-        }
+        return PassThroughJson.bytes(json);
     }
 
     @Override
     public byte[] frame(SseEvent event) {
         String type = event.event();
         if ("message_start".equals(type) || "message_delta".equals(type)) {
-            ObjectNode data = parse(event.data());
+            ObjectNode data = PassThroughJson.parse(event.data());
             if (data != null) {
                 if (data.get("message") instanceof ObjectNode message) {
                     stamp(message);
@@ -68,7 +57,7 @@ final class AnthropicPassThroughWriter implements PassThroughWriter {
                     }
                     addCost(usage, usage.path("output_tokens").asInt());
                 }
-                return PassThroughWriter.sse(type, text(data));
+                return PassThroughWriter.sse(type, PassThroughJson.text(data));
             }
         }
         return PassThroughWriter.sse(type, event.data());
@@ -95,19 +84,4 @@ final class AnthropicPassThroughWriter implements PassThroughWriter {
         }
     }
 
-    private static String text(ObjectNode node) {
-        try {
-            return JSON.writeValueAsString(node);
-        } catch (IOException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
-        }
-    }
-
-    private static ObjectNode parse(String data) {
-        try {
-            return JSON.readTree(data) instanceof ObjectNode node ? node : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
 }

@@ -1,17 +1,14 @@
 package dev.switchboard.api.openai;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.api.Served;
 import dev.switchboard.llm.Usage;
 import dev.switchboard.providers.http.SseEvent;
+import dev.switchboard.proxy.PassThroughJson;
 import dev.switchboard.proxy.PassThroughWriter;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.function.Function;
 
@@ -22,10 +19,6 @@ import java.util.function.Function;
  * {@code provider} and {@code usage.cost}.
  */
 final class OpenAiPassThroughWriter implements PassThroughWriter {
-
-    /** Costs are written plain (0.00000015), never in exponent form. */
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
     private final Served served;
     private final Function<Usage, BigDecimal> costOf;
@@ -45,11 +38,7 @@ final class OpenAiPassThroughWriter implements PassThroughWriter {
     @Override
     public byte[] answer(ObjectNode json) {
         stamp(json);
-        try {
-            return JSON.writeValueAsBytes(json);
-        } catch (IOException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
-        }
+        return PassThroughJson.bytes(json);
     }
 
     @Override
@@ -60,7 +49,7 @@ final class OpenAiPassThroughWriter implements PassThroughWriter {
             return PassThroughWriter.sse(event.event(), data);
         }
         if (first || trimmed.contains("\"usage\":{")) {
-            ObjectNode chunk = parse(trimmed);
+            ObjectNode chunk = PassThroughJson.parse(trimmed);
             if (chunk != null) {
                 if (first) {
                     first = false;
@@ -73,7 +62,7 @@ final class OpenAiPassThroughWriter implements PassThroughWriter {
                             : modelToken;
                 }
                 stamp(chunk);
-                return PassThroughWriter.sse(event.event(), text(chunk));
+                return PassThroughWriter.sse(event.event(), PassThroughJson.text(chunk));
             }
         }
         String out = data;
@@ -102,22 +91,6 @@ final class OpenAiPassThroughWriter implements PassThroughWriter {
         return new Usage(usage.path("prompt_tokens").asInt(), usage.path("completion_tokens").asInt(),
                 usage.path("prompt_tokens_details").path("cached_tokens").asInt(), 0,
                 usage.path("completion_tokens_details").path("reasoning_tokens").asInt());
-    }
-
-    private static String text(ObjectNode node) {
-        try {
-            return JSON.writeValueAsString(node);
-        } catch (IOException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
-        }
-    }
-
-    private static ObjectNode parse(String data) {
-        try {
-            return JSON.readTree(data) instanceof ObjectNode node ? node : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private static String quote(String value) {

@@ -1,9 +1,9 @@
-package dev.switchboard.usage;
+package dev.switchboard.database;
 
 import java.sql.SQLException;
 
-/** Reading an {@link SQLException}: may trying again later work? */
-final class SqlStates {
+/** Reading an {@link SQLException}: may trying again later work? For the writers that batch off the hot path. */
+public final class SqlStates {
 
     private SqlStates() {
     }
@@ -12,7 +12,7 @@ final class SqlStates {
      * Connection trouble (SQLState class 08), resources (53), operator intervention (57), serialisation or deadlock
      * (40), or no state at all (a pool timeout). Anything else means this data is refused.
      */
-    static boolean isTransient(SQLException e) {
+    public static boolean isTransient(SQLException e) {
         String state = stateOf(e);
         return state == null || state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
                 || state.startsWith("40");
