@@ -49,6 +49,27 @@ class PackagedAppIT {
             assertThat(page).contains("Demo mode.");
             assertThat(get(httpPort, "/api/v1/models/anthropic/claude-sonnet-4/endpoints"))
                     .contains("\"status\":\"simulated\"").doesNotContain("not configured");
+
+            // The proxy answers at once, open in demo mode (no key), through the simulated providers.
+            HttpResponse<String> chat = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort
+                    + "/v1/chat/completions")).header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"anthropic/claude-sonnet-4\","
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
+            assertThat(chat.body()).contains("\"provider\":").contains("\"cost\":");
+            assertThat(Files.readString(log1)).contains("proxy is open");
+
+            // Keys are created from the command line, on the same (running) embedded database.
+            Path keysLog = dir.resolve("keys.log");
+            Process keys = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dswitchboard.embedded-db.dir=" + dir.resolve("pg"), "-Dswitchboard.embedded-db.port=" + dbPort,
+                    "-jar", System.getProperty("app.jar", "target/quarkus-app/quarkus-run.jar"), "keys", "create", "ci")
+                    .redirectErrorStream(true).redirectOutput(keysLog.toFile()).start();
+            assertThat(keys.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(keys.exitValue()).as(Files.readString(keysLog)).isZero();
+            assertThat(Files.readString(keysLog)).containsPattern("\\n  sb-[A-Za-z0-9_-]{43}\\n")
+                    .contains("not shown again");
         } finally {
             stop(first);
         }
