@@ -208,7 +208,8 @@ fi
 guard_opts=()
 [ -n "$GUARD" ] && guard_opts=(--guard-ms 2)
 set +e
-"${OTHER_TASKSET[@]}" "$JAVA" -XX:+UseParallelGC -cp "target/test-classes:$(cat "$CLASSPATH_FILE")" \
+"${OTHER_TASKSET[@]}" "$JAVA" -XX:+UseParallelGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -cp "target/test-classes:$(cat "$CLASSPATH_FILE")" \
   dev.switchboard.bench.ProxyLoad "${targets[@]}" --scenarios "$SCENARIOS" --modes "$MODES" \
   --duration "$DURATION" --slices "$SLICES" --warmup "$WARMUP" --clock-ticks "$(getconf CLK_TCK)" \
   --out "$OUT/proxy.md" --tsv "$OUT/proxy.tsv" "${guard_opts[@]}"
