@@ -167,7 +167,7 @@ final class ProxyExchange {
         UpstreamTarget target;
         try {
             adapter = services.adapters.forKind(endpoint.provider().kind());
-            target = services.targets.forEndpoint(endpoint);
+            target = services.target(endpoint);
         } catch (RuntimeException e) {
             Log.warnf("No way to call %s: %s", endpoint.slug(), e.getMessage());
             attemptFailed(attempt, UpstreamError.of(UpstreamErrorKind.CONNECTION,

@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# Proxy overhead benchmark (not a test; `mvn verify` never runs it). Builds if needed, starts the standalone simulated
+# upstream (fixed 5 ms TTFT, 16 tokens at 1000 tok/s, no faults), starts the packaged app in production mode in front
+# of it (provider `openai` pointed at the simulator, a master key, no prober, no demo mode, a throw-away embedded
+# PostgreSQL under target/bench), then runs the Java load client (src/test/java/dev/switchboard/bench/ProxyLoad.java,
+# Vert.x client + HdrHistogram) against the simulator directly and through the gateway, interleaved in time slices,
+# and prints a Markdown table: req/s, latency p50/p90/p99/p99.9, stream TTFT p50/p99, errors, CPU per request and
+# RSS peak of the gateway (from /proc), and the overhead (gateway minus direct) per percentile.
+#
+#   bench/proxy.sh                      # all scenarios: plain and stream x 100/500/2000 req/s, 16/64 connections
+#   bench/proxy.sh --guard              # regression guard (< 2 min): exits 3 when overhead p99 at 500 req/s > 2 ms
+#   bench/proxy.sh --duration 30        # seconds per scenario, mode and target (default 10)
+#   bench/proxy.sh --scenarios rate:500,conns:64 --modes plain
+#   bench/proxy.sh --jfr                # also records a JFR profile of the gateway: target/bench/gateway.jfr
+#   bench/proxy.sh --no-pin             # no taskset (default: gateway on CPU 1; simulator, client and database on 0)
+#   bench/proxy.sh --target URL --key K --model M [--no-switchboard]
+#                                       # also (or only) another OpenAI-compatible gateway; point it at the
+#                                       # simulator, whose URL is printed (SIM_PORT=8090 fixes its port)
+#
+# Everything runs on one machine: the client and the simulator compete with the gateway for CPU unless pinned, and
+# on a shared machine other processes do too; compare numbers of the same run (the overhead rows), not across runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA="$JAVA_HOME/bin/java"
+OUT=target/bench
+JAR=target/quarkus-app/quarkus-run.jar
+CLIENT_CLASS=target/test-classes/dev/switchboard/bench/ProxyLoad.class
+CLASSPATH_FILE=$OUT/test-classpath.txt
+MASTER_KEY=sk-bench-master-key
+SIM_KEY=sim-key-1
+SIM_MODEL=gpt-4.1              # the upstream id of the catalog's openai/gpt-4.1 on provider openai
+GATEWAY_MODEL=openai/gpt-4.1
+
+DURATION=10
+WARMUP=8
+SLICES=2
+SCENARIOS=rate:100,rate:500,rate:2000,conns:16,conns:64
+MODES=plain,stream
+GUARD=
+JFR=
+PIN=1
+SWITCHBOARD=1
+OTHER_URL= OTHER_KEY= OTHER_MODEL=
+TTFT_MS=${TTFT_MS:-5}
+TOKENS_PER_SECOND=${TOKENS_PER_SECOND:-1000}
+OUTPUT_TOKENS=${OUTPUT_TOKENS:-16}
+
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --guard) GUARD=1; SCENARIOS=rate:500; DURATION=12; WARMUP=6; SLICES=4 ;;
+    --duration) DURATION=$2; shift ;;
+    --warmup) WARMUP=$2; shift ;;
+    --slices) SLICES=$2; shift ;;
+    --scenarios) SCENARIOS=$2; shift ;;
+    --modes) MODES=$2; shift ;;
+    --jfr) JFR=1 ;;
+    --no-pin) PIN= ;;
+    --target) OTHER_URL=$2; shift ;;
+    --key) OTHER_KEY=$2; shift ;;
+    --model) OTHER_MODEL=$2; shift ;;
+    --no-switchboard) SWITCHBOARD= ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ -n "$OTHER_URL" ] && { [ -z "$OTHER_KEY" ] || [ -z "$OTHER_MODEL" ]; }; then
+  echo "--target needs --key and --model" >&2; exit 2
+fi
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+# A port nobody listens on: bash's /dev/tcp fails to connect to it.
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"; return
+    fi
+  done
+  log "No free port found"; exit 1
+}
+
+# --- build when the jar or the client is missing or older than their sources
+build_if_needed() {
+  if [ ! -f "$JAR" ] || [ ! -f "$CLIENT_CLASS" ] \
+      || [ -n "$(find src/main db pom.xml -newer "$JAR" -type f -print -quit)" ] \
+      || [ -n "$(find src/test/java/dev/switchboard/bench pom.xml -newer "$CLIENT_CLASS" -type f -print -quit)" ]; then
+    log "Building (./mvnw -q -B package -DskipTests) ..."
+    ./mvnw -q -B package -DskipTests
+  fi
+  mkdir -p "$OUT"
+  if [ ! -s "$CLASSPATH_FILE" ] || [ pom.xml -nt "$CLASSPATH_FILE" ]; then
+    log "Resolving the load client's class path ..."
+    ./mvnw -q -B dependency:build-classpath -Dmdep.outputFile="$CLASSPATH_FILE" -Dmdep.includeScope=test >/dev/null
+  fi
+}
+
+# --- CPU placement: the gateway alone on the last CPU, everything else on the others
+GW_TASKSET=() OTHER_TASKSET=()
+if [ -n "$PIN" ] && command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
+  last=$(($(nproc) - 1))
+  GW_TASKSET=(taskset -c "$last")
+  OTHER_TASKSET=(taskset -c "0-$((last - 1))")
+fi
+
+SIM_PID= APP_PID=
+cleanup() {
+  if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
+    kill -TERM "$APP_PID" 2>/dev/null || true # the embedded PostgreSQL stops with it (shutdown hook)
+    for _ in $(seq 1 60); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$APP_PID" 2>/dev/null || true
+  fi
+  if [ -f "$OUT/pg/postmaster.pid" ]; then
+    local pg_pid
+    pg_pid=$(head -1 "$OUT/pg/postmaster.pid")
+    [ -n "$pg_pid" ] && kill -TERM "$pg_pid" 2>/dev/null || true
+  fi
+  if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
+    kill -TERM "$SIM_PID" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_simulator() {
+  SIM_PORT=${SIM_PORT:-$(free_port)}
+  log "Starting the simulator on port $SIM_PORT ..."
+  "${OTHER_TASKSET[@]}" "$JAVA" -XX:+UseParallelGC -cp 'target/quarkus-app/lib/main/*:target/quarkus-app/app/*' \
+    dev.switchboard.sim.SimulatorMain --port "$SIM_PORT" --keys "$SIM_KEY" > "$OUT/sim.log" 2>&1 &
+  SIM_PID=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$SIM_PORT/_sim/profiles" >/dev/null 2>&1 && break
+    kill -0 "$SIM_PID" 2>/dev/null || { log "The simulator exited:"; tail -20 "$OUT/sim.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  # every model: a fixed short TTFT, fast tokens, no faults
+  curl -sf -X PUT "http://127.0.0.1:$SIM_PORT/_sim/profiles/*" -H 'content-type: application/json' \
+    -d "{\"ttftMs\": $TTFT_MS, \"ttftSpread\": 0, \"tokensPerSecond\": $TOKENS_PER_SECOND, \
+\"outputTokens\": $OUTPUT_TOKENS, \"outputTokensSpread\": 0}" >/dev/null
+  log "Simulator: http://127.0.0.1:$SIM_PORT/v1 (key $SIM_KEY), TTFT $TTFT_MS ms, $OUTPUT_TOKENS tokens at \
+$TOKENS_PER_SECOND tok/s"
+}
+
+start_app() {
+  APP_PORT=$(free_port)
+  local db_port
+  db_port=$(free_port)
+  rm -rf "$OUT/pg"
+  local jfr_opts=()
+  [ -n "$JFR" ] && jfr_opts=(-XX:+FlightRecorder)
+  log "Starting the gateway on port $APP_PORT (${GW_TASKSET[*]:-unpinned}; embedded PostgreSQL on $db_port) ..."
+  # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of JVM options
+  "${GW_TASKSET[@]}" "$JAVA" ${GATEWAY_JAVA_OPTS:-} "${jfr_opts[@]}" \
+    -Dquarkus.http.port="$APP_PORT" -Dquarkus.http.host=127.0.0.1 \
+    -Dswitchboard.provider.openai.base-url="http://127.0.0.1:$SIM_PORT/v1" \
+    -Dswitchboard.provider.openai.api-key="$SIM_KEY" \
+    -Dswitchboard.auth.master-key="$MASTER_KEY" \
+    -Dswitchboard.demo=off -Dswitchboard.probe.enabled=false \
+    -Dswitchboard.embedded-db.dir="$PWD/$OUT/pg" -Dswitchboard.embedded-db.port="$db_port" \
+    -jar "$JAR" > "$OUT/app.log" 2>&1 &
+  APP_PID=$!
+  for _ in $(seq 1 240); do
+    if curl -sf "http://127.0.0.1:$APP_PORT/q/health/ready" >/dev/null 2>&1; then
+      break
+    fi
+    if ! kill -0 "$APP_PID" 2>/dev/null; then
+      log "The gateway exited during start-up; last lines of $OUT/app.log:"; tail -30 "$OUT/app.log" >&2; exit 1
+    fi
+    sleep 0.5
+  done
+  # the embedded PostgreSQL inherited the gateway's CPU: move it (and its backends) off the gateway's core
+  if [ ${#OTHER_TASKSET[@]} -gt 0 ] && [ -f "$OUT/pg/postmaster.pid" ]; then
+    local pg_pid
+    pg_pid=$(head -1 "$OUT/pg/postmaster.pid")
+    for p in $pg_pid $(ps -o pid= --ppid "$pg_pid" 2>/dev/null); do
+      taskset -a -p -c "${OTHER_TASKSET[2]}" "$p" >/dev/null 2>&1 || true
+    done
+  fi
+  local status
+  status=$(curl -s -o "$OUT/check.json" -w '%{http_code}' "http://127.0.0.1:$APP_PORT/v1/chat/completions" \
+    -H "authorization: Bearer $MASTER_KEY" -H 'content-type: application/json' \
+    -d "{\"model\":\"$GATEWAY_MODEL\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+  if [ "$status" != 200 ]; then
+    log "A request through the gateway failed ($status):"; cat "$OUT/check.json" >&2; exit 1
+  fi
+  log "Gateway: http://127.0.0.1:$APP_PORT/v1 (pid $APP_PID), ready"
+}
+
+build_if_needed
+start_simulator
+targets=(--target "direct=http://127.0.0.1:$SIM_PORT/v1,$SIM_KEY,$SIM_MODEL" --pid "direct=$SIM_PID")
+if [ -n "$SWITCHBOARD" ]; then
+  start_app
+  targets+=(--target "switchboard=http://127.0.0.1:$APP_PORT/v1,$MASTER_KEY,$GATEWAY_MODEL"
+    --pid "switchboard=$APP_PID")
+  if [ -n "$JFR" ]; then
+    jcmd "$APP_PID" JFR.start name=bench settings=profile filename="$PWD/$OUT/gateway.jfr" >/dev/null
+    log "JFR recording to $OUT/gateway.jfr"
+  fi
+fi
+[ -n "$OTHER_URL" ] && targets+=(--target "other=$OTHER_URL,$OTHER_KEY,$OTHER_MODEL")
+
+guard_opts=()
+[ -n "$GUARD" ] && guard_opts=(--guard-ms 2)
+set +e
+"${OTHER_TASKSET[@]}" "$JAVA" -XX:+UseParallelGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -cp "target/test-classes:$(cat "$CLASSPATH_FILE")" \
+  dev.switchboard.bench.ProxyLoad "${targets[@]}" --scenarios "$SCENARIOS" --modes "$MODES" \
+  --duration "$DURATION" --slices "$SLICES" --warmup "$WARMUP" --clock-ticks "$(getconf CLK_TCK)" \
+  --out "$OUT/proxy.md" --tsv "$OUT/proxy.tsv" "${guard_opts[@]}"
+code=$?
+set -e
+if [ -n "$JFR" ] && [ -n "$APP_PID" ]; then
+  jcmd "$APP_PID" JFR.stop name=bench >/dev/null && log "JFR profile: $OUT/gateway.jfr (jfr summary / jfr print)"
+fi
+echo
+echo "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)), JDK $("$JAVA" -version 2>&1 \
+  | head -1 | cut -d'"' -f2), pinning: ${GW_TASKSET[*]:-none} for the gateway, ${OTHER_TASKSET[*]:-none} for the \
+rest; CPU ms/req and RSS: the simulator's on direct rows, the gateway's on switchboard rows (JVM only, not its \
+PostgreSQL)"
+exit $code
