@@ -73,7 +73,6 @@ final class ProxyExchange {
 
     private int attemptsMade;
     private Attempt current;
-    private Cancellable upstream;
     private boolean finished;
     private boolean headersSent;
     private boolean committed;
@@ -91,6 +90,8 @@ final class ProxyExchange {
         FinishReason finish;
         String nativeFinish;
         Integer ttftMs;
+        /** The upstream call, to cancel when the caller goes away. */
+        Cancellable upstream;
         /** Set when the caller's body goes upstream as it is and the provider's answer comes back as it is. */
         PassThroughWriter writer;
 
@@ -110,7 +111,16 @@ final class ProxyExchange {
                   RoutePlan plan, String keyId, String generationId, ProxyServices services) {
         this.response = response;
         this.context = context;
-        this.onContext = task -> context.runOnContext(v -> task.run());
+        // An event loop runs one thing at a time: results that arrive on the request's own event-loop thread are
+        // handled at once (no hop, no wake-up), others are handed over to it.
+        Thread requestThread = Thread.currentThread();
+        this.onContext = task -> {
+            if (Thread.currentThread() == requestThread) {
+                task.run();
+            } else {
+                context.runOnContext(v -> task.run());
+            }
+        };
         this.dialect = dialect;
         this.request = request;
         this.plan = plan;
@@ -181,11 +191,13 @@ final class ProxyExchange {
             attempt.writer = dialect.passThroughWriter(served(attempt, null), endpoint.upstreamId(),
                     usage -> Cost.of(endpoint.pricing(), usage));
             if (request.stream()) {
-                upstream = pass.passThroughStream(target, passBody, options).emitOn(onContext).subscribe().with(
+                attempt.upstream = pass.passThroughStream(target, passBody, options).emitOn(onContext).subscribe()
+                        .with(
                         event -> onRawEvent(attempt, event), failure -> onStreamFailure(attempt, failure),
                         () -> onStreamEnd(attempt));
             } else {
-                upstream = pass.passThroughChat(target, passBody, options).emitOn(onContext).subscribe().with(
+                attempt.upstream = pass.passThroughChat(target, passBody, options).emitOn(onContext).subscribe()
+                        .with(
                         answer -> onAnswer(attempt, answer.response(), () -> attempt.writer.answer(answer.json())),
                         failure -> attemptFailed(attempt, classify(failure)));
             }
@@ -193,11 +205,11 @@ final class ProxyExchange {
         }
         ChatRequest chat = request.chat().withModel(endpoint.upstreamId());
         if (request.stream()) {
-            upstream = adapter.stream(target, chat, options).emitOn(onContext).subscribe().with(
+            attempt.upstream = adapter.stream(target, chat, options).emitOn(onContext).subscribe().with(
                     event -> onEvent(attempt, event), failure -> onStreamFailure(attempt, failure),
                     () -> onStreamEnd(attempt));
         } else {
-            upstream = adapter.chat(target, chat, options).emitOn(onContext).subscribe().with(
+            attempt.upstream = adapter.chat(target, chat, options).emitOn(onContext).subscribe().with(
                     answer -> onAnswer(attempt, answer, null), failure -> attemptFailed(attempt, classify(failure)));
         }
     }
@@ -405,10 +417,10 @@ final class ProxyExchange {
         }
         finished = true;
         stopKeepAlive();
-        if (upstream != null) {
-            upstream.cancel();
-        }
         Attempt attempt = current;
+        if (attempt != null && attempt.upstream != null) {
+            attempt.upstream.cancel();
+        }
         if (attempt != null) {
             attemptEnded(attempt, UpstreamError.of(UpstreamErrorKind.CANCELLED, "the caller went away"));
         }

@@ -41,8 +41,7 @@ public class ProxyRoutes {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-            .toCharArray();
+    private static final java.util.Base64.Encoder ID_ENCODER = java.util.Base64.getUrlEncoder().withoutPadding();
 
     @Inject
     ProxyServices services;
@@ -173,12 +172,11 @@ public class ProxyRoutes {
         }
     }
 
-    /** {@code gen-} and 24 random base-62 characters: unguessable, as a generation id lets its key read it. */
+    /** {@code gen-} and 24 URL-safe random characters (144 bits): unguessable, as an id lets its key read it. */
     static String generationId() {
-        char[] id = new char[24];
-        for (int i = 0; i < id.length; i++) {
-            id[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
-        }
-        return "gen-" + new String(id);
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        return "gen-" + ID_ENCODER.encodeToString(bytes);
     }
+
 }
