@@ -35,28 +35,52 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Probes every routable endpoint (provider LIVE or SIMULATED) once per interval with a small streaming request
  * through its real adapter, and records one {@link Sample} (source probe) per probe.
  * <p>
  * Replicas on one database take turns: a run holds a Postgres session advisory lock on a dedicated connection for
- * its whole duration and a replica that does not get it skips the run. A replica that dies loses its session and so
- * the lock; the next replica to tick (within one interval) takes over.
+ * its whole duration and a replica that does not get it skips the run. The lock alone would not stop a replica whose
+ * ticks fall later in the interval from probing everything again once the first replica's run has ended, so a
+ * scheduled run also records its start in {@code job_state} and is skipped while the last run, by any replica,
+ * started less than {@link #DUE_FRACTION} of an interval ago. With one replica ticking every interval that never
+ * skips; with several, runs stay at least that far apart, whichever replica makes them. A replica that dies loses its
+ * session and so the lock; another one's next tick after the dead one's would-be run takes over, so no endpoint
+ * misses more than one interval's probe.
  * <p>
- * Probes are spread over the first three quarters of the interval (each at a random offset, started in offset order),
- * so that the run, with its last probes' timeouts, normally ends before the next tick; at most
- * {@code max-concurrency} are in flight. Nothing here blocks an event loop: the run waits on the scheduler's worker
+ * Probes are spread over the first three quarters of the interval, each endpoint at an offset fixed by its id (so
+ * that consecutive runs probe it one interval apart, whichever replica runs them), started in offset order, so that
+ * the run, with its last probes' timeouts, normally ends before the next tick; at most {@code max-concurrency} are in
+ * flight. Nothing here blocks an event loop: the run waits on the scheduler's worker
  * thread (or the test's thread), the probes themselves are non-blocking streams.
  */
 @ApplicationScoped
 public class ProbeJob {
 
-    /** What one run did. {@code failed} counts every outcome but OK (rate limits included). */
-    public record RunResult(int probed, int ok, int failed, boolean skippedLocked) {
-        static final RunResult SKIPPED = new RunResult(0, 0, 0, true);
+    /**
+     * What one run did. {@code failed} counts every outcome but OK (rate limits included). {@code skippedLocked}: another
+     * replica was probing; {@code skippedNotDue}: the last run (by any replica) started less than
+     * {@link #DUE_FRACTION} of an interval ago.
+     */
+    public record RunResult(int probed, int ok, int failed, boolean skippedLocked, boolean skippedNotDue) {
+        static final RunResult SKIPPED = new RunResult(0, 0, 0, true, false);
+        static final RunResult NOT_DUE = new RunResult(0, 0, 0, false, true);
+
+        public boolean skipped() {
+            return skippedLocked || skippedNotDue;
+        }
     }
+
+    /**
+     * A scheduled run is due once this fraction of an interval has passed since the last run's start: a little under
+     * one, so that a replica's own next tick (which may come a few milliseconds early against the database clock) is
+     * never skipped.
+     */
+    static final double DUE_FRACTION = 0.9;
+
+    /** The {@code job_state} row holding when the last run started (its {@code updated_at}, database clock). */
+    static final String LAST_RUN = "probe.last-run";
 
     /** A short fixed prompt: cheap, and answered by every chat model. */
     static final String PROMPT = "Reply with one short sentence.";
@@ -97,13 +121,13 @@ public class ProbeJob {
         }
     }
 
-    /** One run over the configured providers' routable endpoints, spread over the interval. */
+    /** A scheduled run: the configured providers' routable endpoints, spread over the interval, if a run is due. */
     public RunResult runOnce() {
-        return runOnce(endpointsToProbe(catalog.current(), config.providers().orElse(Set.of())), true);
+        return runIfDue(endpointsToProbe(catalog.current(), config.providers().orElse(Set.of())), true);
     }
 
     /** The routable endpoints of the catalog, limited to {@code providers} unless that is empty. */
-    static List<CatalogEndpoint> endpointsToProbe(Catalog catalog, Set<String> providers) {
+    public static List<CatalogEndpoint> endpointsToProbe(Catalog catalog, Set<String> providers) {
         return catalog.endpoints().stream()
                 .filter(e -> e.provider().status().routable())
                 .filter(e -> providers.isEmpty() || providers.contains(e.provider().slug()))
@@ -111,10 +135,22 @@ public class ProbeJob {
     }
 
     /**
-     * Probes {@code endpoints} under the advisory lock; {@code spread=false} starts them all at once (tests).
-     * Returns {@link RunResult#SKIPPED} when another replica holds the lock.
+     * Probes {@code endpoints} under the advisory lock, whenever the last run was; {@code spread=false} starts them
+     * all at once (tests). Returns {@link RunResult#SKIPPED} when another replica holds the lock.
      */
     public RunResult runOnce(Collection<CatalogEndpoint> endpoints, boolean spread) {
+        return run(endpoints, spread, false);
+    }
+
+    /**
+     * What a scheduled tick does: as {@link #runOnce(Collection, boolean)}, but only if no run (by any replica on this
+     * database) started within the last {@link #DUE_FRACTION} of an interval; else {@link RunResult#NOT_DUE}.
+     */
+    public RunResult runIfDue(Collection<CatalogEndpoint> endpoints, boolean spread) {
+        return run(endpoints, spread, true);
+    }
+
+    private RunResult run(Collection<CatalogEndpoint> endpoints, boolean spread, boolean onlyIfDue) {
         long started = System.nanoTime();
         try (Connection lockConnection = dataSource.getConnection()) {
             if (!tryLock(lockConnection)) {
@@ -122,6 +158,10 @@ public class ProbeJob {
                 return RunResult.SKIPPED;
             }
             try {
+                if (!claimRun(lockConnection, onlyIfDue ? config.interval() : Duration.ZERO)) {
+                    Log.debug("Probe run skipped: another replica's run started less than an interval ago");
+                    return RunResult.NOT_DUE;
+                }
                 RunResult result = probeAll(endpoints, spread);
                 Log.infof("Probe run: %d endpoints probed, %d ok, %d failed, in %d ms", result.probed(),
                         result.ok(), result.failed(), Duration.ofNanos(System.nanoTime() - started).toMillis());
@@ -139,14 +179,13 @@ public class ProbeJob {
 
     private RunResult probeAll(Collection<CatalogEndpoint> endpoints, boolean spread) {
         if (endpoints.isEmpty()) {
-            return new RunResult(0, 0, 0, false);
+            return new RunResult(0, 0, 0, false, false);
         }
         Duration window = spread ? config.interval().multipliedBy(3).dividedBy(4) : Duration.ZERO;
         long windowNanos = window.toNanos();
         List<Planned> plan = new ArrayList<>(endpoints.size());
         for (CatalogEndpoint e : endpoints) {
-            long offset = windowNanos > 0 ? ThreadLocalRandom.current().nextLong(windowNanos) : 0;
-            plan.add(new Planned(e, offset));
+            plan.add(new Planned(e, offsetOf(e.id(), windowNanos)));
         }
         plan.sort(Comparator.comparingLong(Planned::offsetNanos));
         long runStart = System.nanoTime();
@@ -166,7 +205,20 @@ public class ProbeJob {
                 failed++;
             }
         }
-        return new RunResult(outcomes.size(), ok, failed, false);
+        return new RunResult(outcomes.size(), ok, failed, false, false);
+    }
+
+    /** An endpoint's place in the spread window: the same every run, evenly spread over endpoint ids. */
+    static long offsetOf(long endpointId, long windowNanos) {
+        if (windowNanos <= 0) {
+            return 0;
+        }
+        // SplitMix64's finaliser: consecutive ids land far apart
+        long z = endpointId + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return Math.floorMod(z, windowNanos);
     }
 
     /** Emits the endpoint once its offset from the run's start has passed. */
@@ -235,6 +287,22 @@ public class ProbeJob {
             case EXCLUDED -> {
                 // the probe's own request was refused or cut short: nothing said about the provider
             }
+        }
+    }
+
+    /**
+     * Records this run's start (database clock) unless the last run started less than {@link #DUE_FRACTION} of
+     * {@code interval} ago; true when recorded. Called under the advisory lock, so two replicas never both claim.
+     */
+    private static boolean claimRun(Connection c, Duration interval) throws SQLException {
+        double minGapSeconds = interval.toNanos() * DUE_FRACTION / 1e9;
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into job_state (name, value, updated_at) values (?, now()::text, now())
+                on conflict (name) do update set value = excluded.value, updated_at = excluded.updated_at
+                where job_state.updated_at <= now() - make_interval(secs => ?)""")) {
+            ps.setString(1, LAST_RUN);
+            ps.setDouble(2, minGapSeconds);
+            return ps.executeUpdate() == 1;
         }
     }
 

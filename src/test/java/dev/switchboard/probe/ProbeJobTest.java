@@ -9,12 +9,15 @@ import dev.switchboard.testing.DemoTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -23,12 +26,22 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The prober against the in-app simulator, with quick profiles: one probe sample per endpoint, right outcomes. */
+/**
+ * The prober against the in-app simulator, with quick profiles: one probe sample per endpoint, right outcomes; and
+ * replicas on one database, played by a second JDBC session (another replica's lock) and by concurrent runs.
+ */
 @QuarkusTest
 @TestProfile(DemoTestProfile.class)
 class ProbeJobTest {
@@ -50,6 +63,18 @@ class ProbeJobTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    ProbeConfig config;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String dbUser;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    Optional<String> dbPassword;
 
     record Row(long endpointId, String outcome, Integer httpStatus, Integer ttftMs, int latencyMs,
                Integer inputTokens, Integer outputTokens, Double decodeTps, Double e2eTps) {
@@ -151,10 +176,182 @@ class ProbeJobTest {
     }
 
     @Test
+    void twoReplicasTickingTogetherProbeEachEndpointOnce() throws Exception {
+        List<CatalogEndpoint> endpoints = pick();
+        forgetLastRun();
+        Instant start = Instant.now();
+        List<ProbeJob.RunResult> results = withQuickProfiles(endpoints, () -> {
+            CyclicBarrier together = new CyclicBarrier(2);
+            Supplier<ProbeJob.RunResult> replica = () -> {
+                try {
+                    together.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return job.runIfDue(endpoints, false);
+            };
+            // threads of their own: the common pool may have a single thread on a small machine
+            ExecutorService replicas = Executors.newFixedThreadPool(2);
+            try {
+                var a = CompletableFuture.supplyAsync(replica, replicas);
+                var b = CompletableFuture.supplyAsync(replica, replicas);
+                return List.of(a.get(60, TimeUnit.SECONDS), b.get(60, TimeUnit.SECONDS));
+            } finally {
+                replicas.shutdown();
+            }
+        });
+        // One probed; the other found the lock taken or, if it came after, a run started less than an interval ago.
+        assertThat(results).filteredOn(r -> !r.skipped()).singleElement()
+                .satisfies(r -> assertThat(r.probed()).isEqualTo(endpoints.size()));
+        assertThat(results).filteredOn(ProbeJob.RunResult::skipped).hasSize(1);
+        recorder.flush();
+        assertThat(rows(start).keySet()).containsExactlyInAnyOrderElementsOf(
+                endpoints.stream().map(CatalogEndpoint::id).toList());
+    }
+
+    @Test
+    void aReplicaTickingLaterInTheIntervalDoesNotProbeAgainUntilTheNextInterval() throws Exception {
+        List<CatalogEndpoint> endpoints = pick();
+        forgetLastRun();
+        Instant start = Instant.now();
+        withQuickProfiles(endpoints, () -> {
+            assertThat(job.runIfDue(endpoints, false).probed()).isEqualTo(endpoints.size());
+            // replica B ticks later in the same interval, after A's run has ended and released the lock
+            assertThat(job.runIfDue(endpoints, false).skippedNotDue()).isTrue();
+            backdateLastRun(config.interval().multipliedBy(8).dividedBy(10));
+            assertThat(job.runIfDue(endpoints, false).skippedNotDue()).isTrue();
+            recorder.flush();
+            assertThat(rows(start)).hasSize(endpoints.size()); // still one each
+            // a whole interval after A's run started: whichever replica ticks first probes
+            backdateLastRun(config.interval());
+            assertThat(job.runIfDue(endpoints, false).probed()).isEqualTo(endpoints.size());
+            return null;
+        });
+        recorder.flush();
+        assertThat(count("select count(*) from samples where source = 'probe' and started_at >= ?", start))
+                .isEqualTo(2L * endpoints.size());
+    }
+
+    @Test
+    void aDeadReplicasLockGoesWithItsSessionAndTheNextDueTickProbes() throws Exception {
+        List<CatalogEndpoint> endpoints = pick();
+        Instant start = Instant.now();
+        int pid;
+        try (Connection other = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword.orElse(""))) {
+            try (PreparedStatement ps = other.prepareStatement("select pg_advisory_lock(?), pg_backend_pid()")) {
+                ps.setLong(1, ProbeJob.LOCK_KEY);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    pid = rs.getInt(2);
+                }
+            }
+            // replica A, mid-run, claimed this interval's run when it started
+            try (PreparedStatement ps = other.prepareStatement("""
+                    insert into job_state (name, value, updated_at) values (?, now()::text, now())
+                    on conflict (name) do update set value = excluded.value, updated_at = excluded.updated_at""")) {
+                ps.setString(1, ProbeJob.LAST_RUN);
+                ps.executeUpdate();
+            }
+            assertThat(job.runIfDue(endpoints, false).skippedLocked()).isTrue();
+            // A dies: its backend goes, and the lock with it
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement("select pg_terminate_backend(?)")) {
+                ps.setInt(1, pid);
+                ps.execute();
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (count("select count(*) from pg_locks where locktype = 'advisory' and pid = ?", pid) > 0) {
+                assertThat(System.nanoTime()).as("the dead session's lock is released").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+        }
+        // B ticks again within A's interval: not due, so what A probed before it died is not probed twice
+        assertThat(job.runIfDue(endpoints, false).skippedNotDue()).isTrue();
+        // B's first tick a whole interval after A's run started takes over: a gap of at most one interval
+        backdateLastRun(config.interval());
+        ProbeJob.RunResult takeover = withQuickProfiles(endpoints, () -> job.runIfDue(endpoints, false));
+        assertThat(takeover.skipped()).isFalse();
+        assertThat(takeover.probed()).isEqualTo(endpoints.size());
+        recorder.flush();
+        assertThat(rows(start)).hasSize(endpoints.size());
+    }
+
+    @Test
+    void eachEndpointKeepsItsPlaceInTheSpreadWindowRunAfterRun() {
+        long window = Duration.ofSeconds(45).toNanos();
+        int[] tenths = new int[10];
+        for (long id = 1; id <= 1000; id++) {
+            long offset = ProbeJob.offsetOf(id, window);
+            assertThat(offset).isBetween(0L, window - 1).isEqualTo(ProbeJob.offsetOf(id, window));
+            tenths[(int) (offset * 10 / window)]++;
+        }
+        // consecutive ids spread over the whole window, not bunched
+        assertThat(java.util.Arrays.stream(tenths).boxed().toList()).allSatisfy(n -> assertThat(n).isBetween(60, 140));
+        assertThat(ProbeJob.offsetOf(42, 0)).isZero();
+    }
+
+    @Test
     void theProviderFilterKeepsRoutableEndpointsOfTheNamedProviders() {
         assertThat(ProbeJob.endpointsToProbe(catalog.current(), Set.of()))
                 .hasSameSizeAs(catalog.current().endpoints());
         assertThat(ProbeJob.endpointsToProbe(catalog.current(), Set.of("no-such-provider"))).isEmpty();
+    }
+
+    interface Body<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs {@code body} with quick, fault-free simulator profiles on {@code endpoints}, then restores theirs. */
+    private <T> T withQuickProfiles(List<CatalogEndpoint> endpoints, Body<T> body) throws Exception {
+        var profiles = simulator.server().runtime().profiles();
+        Map<String, SimProfile> before = new HashMap<>();
+        for (CatalogEndpoint e : endpoints) {
+            before.put(e.upstreamId(), profiles.snapshot().models().get(e.upstreamId()));
+            profiles.put(e.upstreamId(), QUICK);
+        }
+        try {
+            return body.run();
+        } finally {
+            before.forEach((id, p) -> {
+                if (p == null) {
+                    profiles.remove(id);
+                } else {
+                    profiles.put(id, p);
+                }
+            });
+        }
+    }
+
+    private void forgetLastRun() throws Exception {
+        update("delete from job_state where name = ?", ProbeJob.LAST_RUN);
+    }
+
+    /** As if the last run had started {@code ago} before now. */
+    private void backdateLastRun(Duration ago) throws Exception {
+        update("update job_state set updated_at = now() - make_interval(secs => ?) where name = ?",
+                ago.toMillis() / 1000.0, ProbeJob.LAST_RUN);
+    }
+
+    private void update(String sql, Object... params) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private long count(String sql, Object... params) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i] instanceof Instant t ? OffsetDateTime.ofInstant(t, ZoneOffset.UTC)
+                        : params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private Map<Long, Row> rows(Instant since) throws Exception {

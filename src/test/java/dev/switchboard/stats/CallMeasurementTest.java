@@ -32,9 +32,30 @@ class CallMeasurementTest {
         assertThat(s.latencyMs()).isEqualTo(1000);
         assertThat(s.inputTokens()).isEqualTo(9);
         assertThat(s.outputTokens()).isEqualTo(10);
-        assertThat(s.decodeTps()).isCloseTo(20.0, within(1e-9));
+        // two content events: the first one's share (5 of 10 tokens) came at the TTFT, the other 5 over 500 ms
+        assertThat(s.decodeTps()).isCloseTo(10.0, within(1e-9));
         assertThat(s.e2eTps()).isCloseTo(10.0, within(1e-9));
         assertThat(s.httpStatus()).isNull();
+    }
+
+    @Test
+    void decodeSpeedCountsTheTokensAfterTheFirstOneOverTheSpanFromFirstToLast() {
+        // 16 tokens, one per event, 10 ms apart: 15 tokens in 150 ms is 100 tok/s (not 16 / 0.15 s)
+        CallMeasurement m = new CallMeasurement(Sample.Source.PROBE, 7, Instant.EPOCH, 0);
+        for (int i = 0; i < 16; i++) {
+            m.on(new ChatEvent.TextDelta("t"), (50 + 10 * i) * MS);
+        }
+        m.on(new ChatEvent.UsageReport(new Usage(9, 16, 0, 0, 0)), 201 * MS);
+        m.on(new ChatEvent.Stop(FinishReason.LENGTH, "length"), 201 * MS);
+        assertThat(m.toSample(null, 202 * MS).decodeTps()).isCloseTo(100.0, within(1e-9));
+        // chunks of 4 tokens every 40 ms: the first chunk's 4 came at the TTFT, 12 more in 120 ms
+        CallMeasurement chunked = new CallMeasurement(Sample.Source.PROBE, 7, Instant.EPOCH, 0);
+        for (int i = 0; i < 4; i++) {
+            chunked.on(new ChatEvent.TextDelta("four"), (50 + 40 * i) * MS);
+        }
+        chunked.on(new ChatEvent.UsageReport(new Usage(9, 16, 0, 0, 0)), 171 * MS);
+        chunked.on(new ChatEvent.Stop(FinishReason.LENGTH, "length"), 171 * MS);
+        assertThat(chunked.toSample(null, 172 * MS).decodeTps()).isCloseTo(100.0, within(1e-9));
     }
 
     @Test

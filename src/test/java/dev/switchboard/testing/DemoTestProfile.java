@@ -15,7 +15,9 @@ public class DemoTestProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         return Map.of("switchboard.catalog.files", TestCatalog.operatorFile().toString(),
                 "switchboard.demo", "on",
-                "switchboard.sim.seed", "11");
+                "switchboard.sim.seed", "11",
+                // tests call ProbeJob.runOnce with many probes at once (it is never scheduled in tests)
+                "switchboard.probe.max-concurrency", "32");
     }
 
     @Override
