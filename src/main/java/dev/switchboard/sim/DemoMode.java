@@ -123,8 +123,13 @@ public class DemoMode {
 
     static String baseUrl(String sim, String slug, ProviderKind kind) {
         return switch (kind) {
-            // Azure's deployment URLs hang off /openai; every other OpenAI-compatible base includes its /v1
-            case OPENAI -> "azure".equals(slug) ? sim + "/openai" : sim + "/v1";
+            // Azure's deployment URLs hang off /openai, Mistral's streams have their own shape; every other
+            // OpenAI-compatible base includes its /v1
+            case OPENAI -> switch (slug) {
+                case "azure" -> sim + "/openai";
+                case "mistral" -> sim + "/mistral/v1";
+                default -> sim + "/v1";
+            };
             case ANTHROPIC, VERTEX, BEDROCK -> sim;
         };
     }

@@ -47,6 +47,15 @@ public final class OpenAiSimProtocol implements SimProtocol {
                 runtime.countRefusedBeforeParsing(ctx, null);
             }
         });
+        // Mistral's API is OpenAI's with a difference that matters to the gateway: a stream always ends with its usage
+        // (on the finishing chunk), and stream_options is refused. Demo mode sends the mistral provider here.
+        router.post("/mistral/v1/chat/completions").handler(ctx -> {
+            if (openAiKeyOk(ctx)) {
+                chat(ctx, null, true);
+            } else {
+                runtime.countRefusedBeforeParsing(ctx, null);
+            }
+        });
         router.post("/openai/deployments/:deployment/chat/completions").handler(this::azureChat);
         router.get("/v1/models").handler(ctx -> {
             if (openAiKeyOk(ctx)) {
@@ -99,6 +108,10 @@ public final class OpenAiSimProtocol implements SimProtocol {
     }
 
     private void chat(RoutingContext ctx, String deployment) {
+        chat(ctx, deployment, false);
+    }
+
+    private void chat(RoutingContext ctx, String deployment, boolean mistral) {
         JsonNode body;
         try {
             body = SimRuntime.JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
@@ -167,7 +180,8 @@ public final class OpenAiSimProtocol implements SimProtocol {
             headers.put("content-type", "text/event-stream; charset=utf-8");
             headers.put("cache-control", "no-cache");
             boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
-            exchange.stream(plan, headers, OpenAiSimWire.chunks(head, reply, usage, includeUsage, toolCallId),
+            exchange.stream(plan, headers, mistral ? OpenAiSimWire.mistralChunks(head, reply, usage, toolCallId)
+                            : OpenAiSimWire.chunks(head, reply, usage, includeUsage, toolCallId),
                     OpenAiSimWire.streamError());
         } else {
             headers.put("content-type", "application/json");

@@ -135,6 +135,20 @@ final class OpenAiSimWire {
         return frames;
     }
 
+    /** Mistral's stream: OpenAI's chunks, the finishing one carrying the usage, no separate usage chunk. */
+    static List<SimFrame> mistralChunks(Head head, SimReply reply, ObjectNode usage, String toolCallId) {
+        List<SimFrame> frames = new java.util.ArrayList<>(chunks(head, reply, usage, false, toolCallId));
+        int finish = frames.size() - 2; // before [DONE]
+        ObjectNode last = head.object("chat.completion.chunk");
+        ObjectNode choice = last.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.putObject("delta");
+        choice.put("finish_reason", finishReason(reply.finish()));
+        last.set("usage", usage);
+        frames.set(finish, SimFrame.framing(data(last.toString())));
+        return frames;
+    }
+
     /** What OpenAI sends when a stream fails after it began: an error object as a data line, no {@code [DONE]}. */
     static Buffer streamError() {
         return data(error("The server had an error while processing your request. Sorry about that!",

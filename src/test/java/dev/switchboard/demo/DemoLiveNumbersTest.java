@@ -126,9 +126,6 @@ class DemoLiveNumbersTest {
             soft.assertThat(card).as("card of " + m.slug()).isNotNull();
             if (card != null) {
                 List<String> noData = card.select("dl.live dd.nodata").eachAttr("title");
-                if (m.endpoints().stream().allMatch(DemoLiveNumbersTest::noStreamUsage)) {
-                    noData = noData.stream().filter(t -> !t.startsWith("Decode speed")).toList();
-                }
                 soft.assertThat(noData).as("no-data figures of " + m.slug()).isEmpty();
             }
             Document page = Jsoup.parse(given().get("/models/" + m.slug()).then().statusCode(200).extract()
@@ -137,9 +134,6 @@ class DemoLiveNumbersTest {
                 int column = columnOf(page, e.provider().slug());
                 for (String row : List.of("Latency (TTFT)", "Throughput", "Uptime 1 h", "Uptime 24 h",
                         "Tokens per minute")) {
-                    if (row.equals("Throughput") && noStreamUsage(e)) {
-                        continue;
-                    }
                     soft.assertThat(row(page, row).select("td").get(column).text()).as(row + " of " + e.slug())
                             .doesNotContain("no data");
                 }
@@ -173,15 +167,6 @@ class DemoLiveNumbersTest {
                         .thenComparing(CatalogModel::slug, Comparator.reverseOrder()))
                 .filter(m -> m.endpoints().size() >= 3)
                 .orElseThrow(() -> new AssertionError("no model with three providers of its own upstream ids"));
-    }
-
-    /**
-     * Mistral's API ends every stream with its usage unasked (and refuses {@code stream_options}), but the simulator
-     * speaks OpenAI's rule, usage only when asked: so a simulated Mistral stream has no output token count, and no
-     * decode speed. A gap of the simulator, not of the metrics.
-     */
-    private static boolean noStreamUsage(CatalogEndpoint e) {
-        return e.provider().slug().equals("mistral");
     }
 
     private static int columnOf(Document page, String providerSlug) {

@@ -376,4 +376,18 @@ class OpenAiSimProtocolTest {
             throw new AssertionError("not JSON: " + json, e);
         }
     }
+
+    @Test
+    void mistralStreamsEndWithTheirUsageUnasked() {
+        HttpResponse<String> response = sim.post("/mistral/v1/chat/completions",
+                Map.of("authorization", "Bearer " + SimTestServer.KEY),
+                "{\"model\":\"mistral-sim\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> data = response.body().lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6))
+                .toList();
+        assertThat(data.getLast()).isEqualTo("[DONE]");
+        String finishing = data.get(data.size() - 2);
+        assertThat(finishing).contains("\"finish_reason\":\"stop\"").contains("\"completion_tokens\":");
+        assertThat(data.subList(0, data.size() - 2)).noneMatch(d -> d.contains("\"usage\""));
+    }
 }
