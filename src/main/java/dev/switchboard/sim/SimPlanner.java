@@ -46,6 +46,11 @@ final class SimPlanner {
         sequences.clear();
     }
 
+    /** Forgets one model's sequence: its next request is again its first. */
+    void restart(String model) {
+        sequences.remove(model);
+    }
+
     private static SimFault fault(SimProfile p, double draw, double streamDraw) {
         double edge = 0;
         if (draw < (edge += p.rateLimitedRate())) return SimFault.RATE_LIMITED;

@@ -144,6 +144,14 @@ public final class SimRuntime {
         promptCache.clear();
     }
 
+    /**
+     * One model's random sequence from its first request again, whatever it was sent before: a test that counts
+     * faults gets the same draws however many requests other tests made to that model.
+     */
+    public void restartSequence(String model) {
+        planner.restart(model);
+    }
+
     boolean stopping() {
         return stopping;
     }

@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.within;
  *
  * <p>Sample counts: the failure-carrying endpoints get {@value #RUNS} x 12 and x 16 probes (300 and 400, 320 of
  * them not rate-limited); with 4-5% failures among the calls that count, the standard error of the measured uptime
- * is 1.1-1.3 points, so 3 points is 2.4-2.8 of them (and the simulator's draws are seeded, so a pass is repeatable). The TTFT spread (lognormal sigma 0.15) makes the
+ * is 1.1-1.3 points, so 3 points is 2.4-2.8 of them (and each model's seeded sequence is restarted here, so the draws, and a pass, are the same in every run). The TTFT spread (lognormal sigma 0.15) makes the
  * median's standard error about 1%, against a 10% tolerance that also covers the hour rows' histogram (within ~3%)
  * and what the machine adds: the simulator runs in this JVM, and with 32 probes in flight on a loaded two-core
  * machine shared with other builds its timers and the client's event loop add 10-60 ms (an error answer, which
@@ -103,6 +103,7 @@ class ProbeAccuracyTest {
         try (SimProfileOverrides overrides = new SimProfileOverrides(simulator.server().runtime().profiles())) {
             for (Target t : targets) {
                 overrides.put(t.endpoint().upstreamId(), t.profile());
+                simulator.server().runtime().restartSequence(t.endpoint().upstreamId());
                 forget(t.endpoint().id());
             }
             for (int i = 0; i < RUNS; i++) {
