@@ -129,8 +129,9 @@ class OpenAiSimProtocolTest {
         long ttftMs = (firstToken[0] - start) / 1_000_000;
         long totalMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(ttftMs).isGreaterThanOrEqualTo(55);
-        // 19 more tokens at 400 tok/s: 47.5 ms of decode after the first token
-        assertThat(totalMs - ttftMs).isGreaterThanOrEqualTo(40);
+        // 19 more tokens at 400 tok/s: 47.5 ms of decode after the first token. Bounded from the start (not from the
+        // client's sighting of the first token, which a busy client may make late): the simulator is never faster.
+        assertThat(totalMs).isGreaterThanOrEqualTo(60 + 45);
     }
 
     @Test
