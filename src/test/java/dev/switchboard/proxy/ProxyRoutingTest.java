@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.routing.EndpointHealth;
 import dev.switchboard.sim.SimProfile;
 import dev.switchboard.sim.SimulatorLauncher;
+import dev.switchboard.stats.RollupJob;
+import dev.switchboard.stats.Sample;
+import dev.switchboard.stats.SampleOutcome;
+import dev.switchboard.stats.SampleRecorder;
+import dev.switchboard.stats.StatsSnapshot;
 import dev.switchboard.testing.SwitchboardTestProfile;
 import dev.switchboard.testing.TestCatalog;
 import dev.switchboard.usage.GenerationLog;
@@ -17,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.List;
 
 import static dev.switchboard.proxy.ProxyTestSupport.QUICK;
@@ -45,6 +51,15 @@ class ProxyRoutingTest {
 
     @Inject
     GenerationLog generations;
+
+    @Inject
+    SampleRecorder samples;
+
+    @Inject
+    RollupJob rollup;
+
+    @Inject
+    StatsSnapshot snapshot;
 
     String base;
 
@@ -128,6 +143,44 @@ class ProxyRoutingTest {
         assertThat(streamed.body().lines().filter(l -> l.startsWith("data: {")))
                 .allSatisfy(l -> assertThat(l).contains("\"id\":\"" + generationId + "\"")
                         .contains("\"model\":\"" + TestCatalog.SOLO + "\""));
+    }
+
+    @Test
+    void latencyAndThroughputOptionsFollowTheMeasuredNumbers() {
+        // measured: route-openai slow to start and to write, route-anthropic the quickest to start, route-backup
+        // the fastest writer (so after the original vendor the default order stays anthropic, backup, as by price,
+        // which the other tests' fail-overs rely on); many samples, so what other tests' streams add cannot move a
+        // median
+        Instant at = Instant.now().minusSeconds(5);
+        record("trio-oa", at, 900, 50);
+        record("trio-an", at, 100, 100);
+        record("trio-bk", at, 500, 300);
+        samples.flush();
+        rollup.runOnce();
+        snapshot.refresh();
+
+        assertThat(servedBy(ask(TestCatalog.TRIO, ""))).as("original vendor first").isEqualTo("route-openai");
+        assertThat(servedBy(ask(TestCatalog.TRIO, "\"provider\":{\"sort\":\"latency\"}")))
+                .isEqualTo("route-anthropic");
+        assertThat(servedBy(ask(TestCatalog.TRIO, "\"provider\":{\"sort\":\"throughput\"}")))
+                .isEqualTo("route-backup");
+        assertThat(servedBy(ask(TestCatalog.TRIO + ":nitro", ""))).isEqualTo("route-backup");
+        assertThat(servedBy(ask(TestCatalog.TRIO,
+                "\"provider\":{\"routing\":{\"type\":\"priority\",\"primary_factor\":\"throughput\"}}")))
+                .isEqualTo("route-backup");
+        // within 0.6 s: route-anthropic and route-backup, not the original vendor
+        assertThat(servedBy(ask(TestCatalog.TRIO, "\"provider\":{\"preferred_max_latency\":0.6}")))
+                .isEqualTo("route-anthropic");
+        assertThat(servedBy(ask(TestCatalog.TRIO, "\"provider\":{\"preferred_min_throughput\":200}")))
+                .isEqualTo("route-backup");
+    }
+
+    private void record(String upstream, Instant at, int ttftMs, double decodeTps) {
+        long endpoint = endpointIdOf(upstream);
+        for (int i = 0; i < 200; i++) {
+            samples.record(new Sample(endpoint, at.plusMillis(i), Sample.Source.TRAFFIC, SampleOutcome.OK, 200, ttftMs,
+                    ttftMs + 1000, 20, 100, decodeTps, decodeTps / 2));
+        }
     }
 
     @Test
@@ -220,7 +273,7 @@ class ProxyRoutingTest {
     }
 
     @Test
-    void theCircuitOpensOnRepeatedFailuresAndIsSkippedWhileOthersServe() {
+    void theCircuitOpensOnRepeatedFailuresIsSkippedWhileOthersServeAndRecovers() {
         ProxyTestSupport.profile(simulator, "trio-oa", QUICK.toBuilder().serverErrorRate(1).build());
         for (int i = 0; i < 5; i++) {
             assertThat(servedBy(ask(TestCatalog.TRIO, ""))).isEqualTo("route-anthropic");
@@ -229,6 +282,13 @@ class ProxyRoutingTest {
         assertThat(servedBy(ask(TestCatalog.TRIO, ""))).isEqualTo("route-anthropic");
         assertThat(ProxyTestSupport.received(simulator, "trio-oa")).as("circuit open: skipped").isEqualTo(before);
         assertThat(health.state(endpointIdOf("trio-oa"))).isEqualTo(EndpointHealth.State.OPEN);
+
+        // the provider recovers; after its back-off one trial call goes to it, and success closes the circuit
+        ProxyTestSupport.profile(simulator, "trio-oa", QUICK);
+        long id = endpointIdOf("trio-oa");
+        ProxyTestSupport.awaitTrue(() -> health.state(id) == EndpointHealth.State.HALF_OPEN, "half-open");
+        assertThat(servedBy(ask(TestCatalog.TRIO, ""))).isEqualTo("route-openai");
+        assertThat(health.state(id)).isEqualTo(EndpointHealth.State.HEALTHY);
     }
 
     private long endpointIdOf(String upstream) {
