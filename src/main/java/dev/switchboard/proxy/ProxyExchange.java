@@ -88,7 +88,6 @@ final class ProxyExchange {
         final CallMeasurement measure;
         Usage usage;
         FinishReason finish;
-        String nativeFinish;
         Integer ttftMs;
         /** The upstream call, to cancel when the caller goes away. */
         Cancellable upstream;
@@ -224,7 +223,6 @@ final class ProxyExchange {
         attempt.measure.onResponse(answer);
         attempt.usage = answer.usage();
         attempt.finish = answer.finishReason();
-        attempt.nativeFinish = answer.nativeFinishReason();
         BigDecimal cost = cost(attempt);
         Served served = served(attempt, cost);
         attemptEnded(attempt, null);
@@ -284,7 +282,6 @@ final class ProxyExchange {
             attempt.usage = report.usage();
         } else if (event instanceof ChatEvent.Stop stop) {
             attempt.finish = stop.reason();
-            attempt.nativeFinish = stop.nativeReason();
         }
     }
 
