@@ -129,10 +129,13 @@ public class ProxyRoutes {
         } catch (ProxyException e) {
             ProxyResponses.error(response, dialect, e.error(), null, null);
         } catch (RuntimeException e) {
-            Log.errorf(e, "The proxy failed on a request");
+            // one line at ERROR (no stack trace in the log); the stack for whoever turns this logger to DEBUG
+            String incident = generationId().substring(4, 12);
+            Log.errorf("The proxy failed on a request (incident %s): %s", incident, e);
+            Log.debugf(e, "Incident %s", incident);
             ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.INTERNAL,
-                    "The gateway failed on this request; the failure is logged on the server.", null, null), null,
-                    null);
+                    "The gateway failed on this request (incident " + incident + "); a retry may help.", null,
+                    null), null, null);
         }
     }
 

@@ -65,7 +65,9 @@ public class ErrorPages {
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
         String incident = UUID.randomUUID().toString().substring(0, 8);
-        Log.errorf(e, "Unexpected error %s on %s", incident, uri.getPath());
+        // one line at ERROR (no stack trace in the log); the stack for whoever turns this logger to DEBUG
+        Log.errorf("Unexpected error %s on %s: %s", incident, uri.getPath(), e);
+        Log.debugf(e, "Incident %s", incident);
         if (isApi(uri)) {
             return json(500, "server_error", "Something went wrong on our side (incident " + incident + ").");
         }
