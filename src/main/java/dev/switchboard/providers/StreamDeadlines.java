@@ -4,7 +4,6 @@ import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import java.time.Duration;
 import java.util.concurrent.Flow;
@@ -26,14 +25,14 @@ public final class StreamDeadlines {
     }
 
     public static Multi<ChatEvent> apply(Multi<ChatEvent> events, CallOptions options) {
-        return apply(events, options.firstTokenTimeout(), options.totalTimeout(), Infrastructure.getDefaultWorkerPool());
+        return Multi.createFrom().publisher(downstream -> events.subscribe(new Guard<>(downstream, ChatEvent::isContent,
+                options.firstTokenTimeout(), options.totalTimeout(), CallTimers.scheduler())));
     }
 
     /** The same deadlines over a stream of other items, {@code isContent} telling which one is the first token. */
     public static <T> Multi<T> applyTo(Multi<T> events, CallOptions options, Predicate<T> isContent) {
-        ScheduledExecutorService scheduler = Infrastructure.getDefaultWorkerPool();
         return Multi.createFrom().publisher(downstream -> events.subscribe(new Guard<>(downstream, isContent,
-                options.firstTokenTimeout(), options.totalTimeout(), scheduler)));
+                options.firstTokenTimeout(), options.totalTimeout(), CallTimers.scheduler())));
     }
 
     static Multi<ChatEvent> apply(Multi<ChatEvent> events, Duration firstToken, Duration total,

@@ -8,6 +8,7 @@ import dev.switchboard.llm.ChatResponse;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
+import dev.switchboard.providers.CallTimers;
 import dev.switchboard.providers.ChatEventBatches;
 import dev.switchboard.providers.PassThrough;
 import dev.switchboard.providers.PassThroughBatches;
@@ -76,7 +77,7 @@ public class AnthropicAdapter implements ProviderAdapter, PassThrough {
                     }
                     return codec.decodeResponse(body);
                 }))
-                .ifNoItem().after(options.totalTimeout()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                .ifNoItem().after(options.totalTimeout()).on(CallTimers.scheduler()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
                         "The provider did not answer within the total timeout of " + options.totalTimeout().toSeconds()
                                 + " s"))
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
@@ -170,15 +171,10 @@ public class AnthropicAdapter implements ProviderAdapter, PassThrough {
                         throw AnthropicErrors.fromResponse(response.status(), response.header("retry-after"), bytes,
                                 key);
                     }
-                    ChatResponse answer = codec.decodeResponse(bytes);
-                    try {
-                        return new Answer((ObjectNode) JSON.readTree(bytes), answer);
-                    } catch (java.io.IOException | ClassCastException e) {
-                        throw UpstreamError.of(UpstreamErrorKind.MALFORMED_RESPONSE,
-                                "The provider's answer is not a JSON object");
-                    }
+                    ObjectNode json = codec.readObject(bytes);
+                    return new Answer(json, codec.decodeResponse(json));
                 }))
-                .ifNoItem().after(options.totalTimeout()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                .ifNoItem().after(options.totalTimeout()).on(CallTimers.scheduler()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
                         "The provider did not answer within the total timeout of " + options.totalTimeout().toSeconds()
                                 + " s"))
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);

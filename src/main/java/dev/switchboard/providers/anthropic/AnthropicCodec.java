@@ -358,18 +358,32 @@ public final class AnthropicCodec {
 
     /** A non-streamed response body; fails with {@link UpstreamErrorKind#MALFORMED_RESPONSE} if it is not one. */
     public ChatResponse decodeResponse(byte[] body) {
+        return decodeResponse(readObject(body));
+    }
+
+    /** The answer's JSON object, parsed once; what a pass-through sends back and then decodes with the next. */
+    public ObjectNode readObject(byte[] body) {
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(body);
+        } catch (IOException e) {
+            throw malformed("The provider's response is not valid JSON");
+        }
+        if (tree == null || !tree.isObject()) {
+            throw malformed("The provider's response is not a JSON object");
+        }
+        return (ObjectNode) tree;
+    }
+
+    public ChatResponse decodeResponse(ObjectNode tree) {
+        if ("error".equals(tree.path("type").asText()) && tree.path("error").isObject()) {
+            // an error inside a 200, as some proxies in front of the API do
+            throw AnthropicErrors.fromErrorObject(tree.get("error"));
+        }
         AnthropicMessagesResponse response;
         try {
-            JsonNode tree = JSON.readTree(body);
-            if (tree == null || !tree.isObject()) {
-                throw malformed("The provider's response is not a JSON object");
-            }
-            if ("error".equals(tree.path("type").asText()) && tree.path("error").isObject()) {
-                // an error inside a 200, as some proxies in front of the API do
-                throw AnthropicErrors.fromErrorObject(tree.get("error"));
-            }
             response = JSON.treeToValue(tree, AnthropicMessagesResponse.class);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw malformed("The provider's response is not valid JSON");
         }
         if (response.content() == null) {

@@ -6,7 +6,7 @@ import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
 import dev.switchboard.providers.http.UpstreamHttp;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
+import dev.switchboard.providers.CallTimers;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 
@@ -146,7 +146,7 @@ public final class AnthropicStreamCall {
         if (delay == null || delay.isZero() || delay.isNegative()) {
             return null;
         }
-        return Infrastructure.getDefaultWorkerPool().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        return CallTimers.scheduler().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static String human(Duration d) {

@@ -6,6 +6,7 @@ import dev.switchboard.llm.ChatResponse;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
+import dev.switchboard.providers.CallTimers;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.providers.ProviderSettings;
@@ -76,7 +77,7 @@ public class BedrockAdapter implements ProviderAdapter {
         return Uni.createFrom().deferred(() -> http.send(request(target, request, false), options))
                 .onItem().transformToUni(response -> body(response)
                         .onItem().transform(body -> answer(response, body, model, secrets)))
-                .ifNoItem().after(options.totalTimeout()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                .ifNoItem().after(options.totalTimeout()).on(CallTimers.scheduler()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
                         "Bedrock did not answer within " + options.totalTimeout().toMillis() + " ms"))
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
     }

@@ -3,13 +3,13 @@ package dev.switchboard.providers.openai;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.providers.http.SseEvent;
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.ChatRequest;
 import dev.switchboard.llm.ChatResponse;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
+import dev.switchboard.providers.CallTimers;
 import dev.switchboard.providers.PassThrough;
 import dev.switchboard.providers.PassThroughBatches;
 import dev.switchboard.providers.ProviderAdapter;
@@ -76,7 +76,7 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
         return Uni.createFrom().deferred(() -> http.send(request(target, request, false), options))
                 .onItem().transformToUni(response -> body(response)
                         .onItem().transform(body -> answer(response, body, secrets)))
-                .ifNoItem().after(options.totalTimeout()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                .ifNoItem().after(options.totalTimeout()).on(CallTimers.scheduler()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
                         "The provider did not answer within " + options.totalTimeout().toMillis() + " ms"))
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
     }
@@ -96,24 +96,32 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
     }
 
     private static ChatResponse answer(UpstreamResponse response, Buffer body, Collection<String> secrets) {
-        String text = body == null ? "" : body.toString(StandardCharsets.UTF_8);
+        return OpenAiCodec.fromWire(OpenAiCodec.decodeResponse(answerJson(response, body, secrets)));
+    }
+
+    /** The answer's JSON object, parsed once from the bytes; an error status or body is classified instead. */
+    private static ObjectNode answerJson(UpstreamResponse response, Buffer body, Collection<String> secrets) {
         if (response.status() / 100 != 2) {
-            throw OpenAiErrors.fromResponse(response.status(), response::header, text, secrets, Instant.now());
+            throw OpenAiErrors.fromResponse(response.status(), response::header, text(body), secrets, Instant.now());
         }
         JsonNode json;
         try {
-            json = OpenAiCodec.JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw OpenAiErrors.malformed("The provider's answer is not JSON", text, secrets);
+            json = body == null ? null : OpenAiCodec.JSON.readTree(body.getBytes());
+        } catch (java.io.IOException e) {
+            throw OpenAiErrors.malformed("The provider's answer is not JSON", text(body), secrets);
         }
         if (json == null || !json.isObject()) {
-            throw OpenAiErrors.malformed("The provider's answer is not a JSON object", text, secrets);
+            throw OpenAiErrors.malformed("The provider's answer is not a JSON object", text(body), secrets);
         }
         if (json.has("error") && !json.has("choices")) {
             // a few hosts report failures with status 200
             throw OpenAiErrors.fromOkBody(json, secrets);
         }
-        return OpenAiCodec.fromWire(OpenAiCodec.decodeResponse(json));
+        return (ObjectNode) json;
+    }
+
+    private static String text(Buffer body) {
+        return body == null ? "" : body.toString(StandardCharsets.UTF_8);
     }
 
     /**
@@ -201,14 +209,10 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
         Collection<String> secrets = secrets(target);
         return Uni.createFrom().deferred(() -> http.send(passThroughRequest(target, body, false), options))
                 .onItem().transformToUni(response -> body(response).onItem().transform(bytes -> {
-                    ChatResponse answer = answer(response, bytes, secrets);
-                    try {
-                        return new Answer((ObjectNode) OpenAiCodec.JSON.readTree(bytes.getBytes()), answer);
-                    } catch (java.io.IOException e) {
-                        throw OpenAiErrors.malformed("The provider's answer is not JSON", "", secrets);
-                    }
+                    ObjectNode json = answerJson(response, bytes, secrets);
+                    return new Answer(json, OpenAiCodec.fromWire(OpenAiCodec.decodeResponse(json)));
                 }))
-                .ifNoItem().after(options.totalTimeout()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                .ifNoItem().after(options.totalTimeout()).on(CallTimers.scheduler()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
                         "The provider did not answer within " + options.totalTimeout().toMillis() + " ms"))
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
     }

@@ -8,6 +8,7 @@ import dev.switchboard.llm.ChatResponse;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
+import dev.switchboard.providers.CallTimers;
 import dev.switchboard.providers.ChatEventBatches;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderKind;
@@ -97,7 +98,7 @@ public class VertexAdapter implements ProviderAdapter {
                             .chain(response -> response.bodyUpTo(MAX_RESPONSE_BODY)
                                     .map(bytes -> answer(response, bytes, auth, model))));
                 })
-                .ifNoItem().after(options.totalTimeout()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                .ifNoItem().after(options.totalTimeout()).on(CallTimers.scheduler()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
                         "The provider did not answer within " + options.totalTimeout().toMillis() + " ms"))
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
     }
