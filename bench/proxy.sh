@@ -10,8 +10,10 @@
 #   bench/proxy.sh                      # all scenarios: plain and stream x 100/500/2000 req/s, 16/64 connections
 #   bench/proxy.sh --guard              # regression guard (< 2 min): exits 3 when overhead p99 at 500 req/s > 2 ms
 #   bench/proxy.sh --duration 30        # seconds per scenario, mode and target (default 10)
+#   bench/proxy.sh --settle 0           # no extra warm-up until the gateway's JIT is quiet (default: up to 90 s)
 #   bench/proxy.sh --scenarios rate:500,conns:64 --modes plain
 #   bench/proxy.sh --jfr                # also records a JFR profile of the gateway: target/bench/gateway.jfr
+#   bench/proxy.sh --no-aot             # without the AOT cache of bench/aot-cache.sh (used when up to date)
 #   bench/proxy.sh --no-pin             # no taskset (default: gateway on CPU 1; simulator, client and database on 0)
 #   bench/proxy.sh --target URL --key K --model M [--no-switchboard]
 #                                       # also (or only) another OpenAI-compatible gateway; point it at the
@@ -22,19 +24,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
 OUT=target/bench
-JAR=target/quarkus-app/quarkus-run.jar
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 CLIENT_CLASS=target/test-classes/dev/switchboard/bench/ProxyLoad.class
 CLASSPATH_FILE=$OUT/test-classpath.txt
 MASTER_KEY=sk-bench-master-key
-SIM_KEY=sim-key-1
 SIM_MODEL=gpt-4.1              # the upstream id of the catalog's openai/gpt-4.1 on provider openai
 GATEWAY_MODEL=openai/gpt-4.1
 
 DURATION=10
 WARMUP=8
+SETTLE=90
 SLICES=2
 SCENARIOS=rate:100,rate:500,rate:2000,conns:16,conns:64
 MODES=plain,stream
@@ -43,21 +44,21 @@ JFR=
 PIN=1
 SWITCHBOARD=1
 OTHER_URL= OTHER_KEY= OTHER_MODEL=
-TTFT_MS=${TTFT_MS:-5}
-TOKENS_PER_SECOND=${TOKENS_PER_SECOND:-1000}
-OUTPUT_TOKENS=${OUTPUT_TOKENS:-16}
+AOT=1
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
-    --guard) GUARD=1; SCENARIOS=rate:500; DURATION=12; WARMUP=6; SLICES=4 ;;
+    --guard) GUARD=1; SCENARIOS=rate:500; DURATION=12; WARMUP=6; SLICES=4; SETTLE=16 ;;
     --duration) DURATION=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
+    --settle) SETTLE=$2; shift ;;
     --slices) SLICES=$2; shift ;;
     --scenarios) SCENARIOS=$2; shift ;;
     --modes) MODES=$2; shift ;;
     --jfr) JFR=1 ;;
     --no-pin) PIN= ;;
+    --no-aot) AOT= ;;
     --target) OTHER_URL=$2; shift ;;
     --key) OTHER_KEY=$2; shift ;;
     --model) OTHER_MODEL=$2; shift ;;
@@ -70,20 +71,6 @@ done
 if [ -n "$OTHER_URL" ] && { [ -z "$OTHER_KEY" ] || [ -z "$OTHER_MODEL" ]; }; then
   echo "--target needs --key and --model" >&2; exit 2
 fi
-
-log() { printf '[bench] %s\n' "$*" >&2; }
-
-# A port nobody listens on: bash's /dev/tcp fails to connect to it.
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 20000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"; return
-    fi
-  done
-  log "No free port found"; exit 1
-}
 
 # --- build when the jar or the client is missing or older than their sources
 build_if_needed() {
@@ -127,35 +114,24 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-start_simulator() {
-  SIM_PORT=${SIM_PORT:-$(free_port)}
-  log "Starting the simulator on port $SIM_PORT ..."
-  "${OTHER_TASKSET[@]}" "$JAVA" -XX:+UseParallelGC -cp 'target/quarkus-app/lib/main/*:target/quarkus-app/app/*' \
-    dev.switchboard.sim.SimulatorMain --port "$SIM_PORT" --keys "$SIM_KEY" > "$OUT/sim.log" 2>&1 &
-  SIM_PID=$!
-  for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$SIM_PORT/_sim/profiles" >/dev/null 2>&1 && break
-    kill -0 "$SIM_PID" 2>/dev/null || { log "The simulator exited:"; tail -20 "$OUT/sim.log" >&2; exit 1; }
-    sleep 0.2
-  done
-  # every model: a fixed short TTFT, fast tokens, no faults
-  curl -sf -X PUT "http://127.0.0.1:$SIM_PORT/_sim/profiles/*" -H 'content-type: application/json' \
-    -d "{\"ttftMs\": $TTFT_MS, \"ttftSpread\": 0, \"tokensPerSecond\": $TOKENS_PER_SECOND, \
-\"outputTokens\": $OUTPUT_TOKENS, \"outputTokensSpread\": 0}" >/dev/null
-  log "Simulator: http://127.0.0.1:$SIM_PORT/v1 (key $SIM_KEY), TTFT $TTFT_MS ms, $OUTPUT_TOKENS tokens at \
-$TOKENS_PER_SECOND tok/s"
-}
-
 start_app() {
   APP_PORT=$(free_port)
   local db_port
   db_port=$(free_port)
   rm -rf "$OUT/pg"
-  local jfr_opts=()
+  local jfr_opts=() aot_opts=()
   [ -n "$JFR" ] && jfr_opts=(-XX:+FlightRecorder)
+  if [ -n "$AOT" ]; then
+    if [ -s target/quarkus-app/app.aot ] && [ target/quarkus-app/app.aot -nt "$JAR" ]; then
+      aot_opts=(-XX:AOTCache=target/quarkus-app/app.aot)
+      log "With the AOT cache target/quarkus-app/app.aot (faster start and JIT warm-up; --no-aot: without)"
+    else
+      log "No up-to-date AOT cache (bench/aot-cache.sh builds one): the gateway's JIT starts cold"
+    fi
+  fi
   log "Starting the gateway on port $APP_PORT (${GW_TASKSET[*]:-unpinned}; embedded PostgreSQL on $db_port) ..."
   # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of JVM options
-  "${GW_TASKSET[@]}" "$JAVA" ${GATEWAY_JAVA_OPTS:-} "${jfr_opts[@]}" \
+  "${GW_TASKSET[@]}" "$JAVA" ${GATEWAY_JAVA_OPTS:-} "${jfr_opts[@]}" "${aot_opts[@]}" \
     -Dquarkus.http.port="$APP_PORT" -Dquarkus.http.host=127.0.0.1 \
     -Dswitchboard.provider.openai.base-url="http://127.0.0.1:$SIM_PORT/v1" \
     -Dswitchboard.provider.openai.api-key="$SIM_KEY" \
@@ -164,15 +140,7 @@ start_app() {
     -Dswitchboard.embedded-db.dir="$PWD/$OUT/pg" -Dswitchboard.embedded-db.port="$db_port" \
     -jar "$JAR" > "$OUT/app.log" 2>&1 &
   APP_PID=$!
-  for _ in $(seq 1 240); do
-    if curl -sf "http://127.0.0.1:$APP_PORT/q/health/ready" >/dev/null 2>&1; then
-      break
-    fi
-    if ! kill -0 "$APP_PID" 2>/dev/null; then
-      log "The gateway exited during start-up; last lines of $OUT/app.log:"; tail -30 "$OUT/app.log" >&2; exit 1
-    fi
-    sleep 0.5
-  done
+  wait_ready "http://127.0.0.1:$APP_PORT/q/health/ready" "$APP_PID" "$OUT/app.log"
   # the embedded PostgreSQL inherited the gateway's CPU: move it (and its backends) off the gateway's core
   if [ ${#OTHER_TASKSET[@]} -gt 0 ] && [ -f "$OUT/pg/postmaster.pid" ]; then
     local pg_pid
@@ -211,7 +179,7 @@ set +e
 "${OTHER_TASKSET[@]}" "$JAVA" -XX:+UseParallelGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -cp "target/test-classes:$(cat "$CLASSPATH_FILE")" \
   dev.switchboard.bench.ProxyLoad "${targets[@]}" --scenarios "$SCENARIOS" --modes "$MODES" \
-  --duration "$DURATION" --slices "$SLICES" --warmup "$WARMUP" --clock-ticks "$(getconf CLK_TCK)" \
+  --duration "$DURATION" --slices "$SLICES" --warmup "$WARMUP" --settle "$SETTLE" --clock-ticks "$(getconf CLK_TCK)" \
   --out "$OUT/proxy.md" --tsv "$OUT/proxy.tsv" "${guard_opts[@]}"
 code=$?
 set -e
@@ -221,6 +189,6 @@ fi
 echo
 echo "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)), JDK $("$JAVA" -version 2>&1 \
   | head -1 | cut -d'"' -f2), pinning: ${GW_TASKSET[*]:-none} for the gateway, ${OTHER_TASKSET[*]:-none} for the \
-rest; CPU ms/req and RSS: the simulator's on direct rows, the gateway's on switchboard rows (JVM only, not its \
+rest; CPU ms/req (and the JIT compiler threads' part of it) and RSS: the simulator's on direct rows, the gateway's on switchboard rows (JVM only, not its \
 PostgreSQL)"
 exit $code

@@ -59,6 +59,9 @@ public final class ProxyLoad {
               --duration SECONDS            measured time per scenario, mode and target (default 10)
               --slices N                    interleaved slices per target in a scenario (default 2; ABBA order)
               --warmup SECONDS              per target and mode before measuring, at conns:16 (default 5)
+              --settle SECONDS              after the warm-up, keep warming each measured process (--pid) in rounds
+                                            over all modes until its JIT threads use under 5% of a CPU in a round,
+                                            for at most SECONDS (default 0: no settling)
               --max-conns N                 connection cap per target for rate scenarios (default 512)
               --max-tokens N                max_tokens of each request (default 64)
               --guard-ms X                  exit 3 when an overhead p99 (latency for plain, TTFT for streams) at
@@ -89,6 +92,7 @@ public final class ProxyLoad {
         final Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
         long measuredNanos;
         long cpuTicks;
+        long jitTicks;
         boolean cpuKnown;
         long rssPeakKb = -1;
 
@@ -112,6 +116,7 @@ public final class ProxyLoad {
     private double duration = 10;
     private int slices = 2;
     private double warmup = 5;
+    private double settle = 0;
     private int maxConns = 512;
     private int maxTokens = 64;
     private double guardMs = -1;
@@ -167,6 +172,7 @@ public final class ProxyLoad {
                 case "--duration" -> duration = Double.parseDouble(value);
                 case "--slices" -> slices = Math.max(1, Integer.parseInt(value));
                 case "--warmup" -> warmup = Double.parseDouble(value);
+                case "--settle" -> settle = Double.parseDouble(value);
                 case "--max-conns" -> maxConns = Integer.parseInt(value);
                 case "--max-tokens" -> maxTokens = Integer.parseInt(value);
                 case "--guard-ms" -> guardMs = Double.parseDouble(value);
@@ -203,6 +209,9 @@ public final class ProxyLoad {
                     log("warm-up %s %s (%.0f s at 16 conns)", target.name, stream ? "stream" : "plain", warmup);
                     runSlice(target, new Scenario("conns", 16), stream, warmup, new Result());
                 }
+            }
+            for (Target target : targets) {
+                settle(target);
             }
             Map<String, Result> results = new LinkedHashMap<>();
             for (boolean stream : modes) {
@@ -303,9 +312,48 @@ public final class ProxyLoad {
             long[] cpuAfter = cpu(pid);
             if (cpuAfter != null && cpuBefore.length > 0) {
                 result.cpuTicks += cpuAfter[0] - cpuBefore[0];
+                result.jitTicks += cpuAfter[1] - cpuBefore[1];
                 result.cpuKnown = true;
             }
             result.rssPeakKb = Math.max(result.rssPeakKb, rssPeakKb(pid));
+        }
+    }
+
+    /**
+     * Warms {@code target} in rounds (4 s at 16 connections per mode) until its JIT compiler threads used under 5% of
+     * one CPU in a round: on a slow machine C2 is still compiling the hot path minutes into a run, and measuring then
+     * reports compilation, not the cost of a request.
+     */
+    private void settle(Target target) throws Exception {
+        Integer pid = pids.get(target.name);
+        if (settle <= 0 || pid == null) {
+            return;
+        }
+        double round = 4;
+        long started = System.nanoTime();
+        while (true) {
+            long[] before = cpu(pid);
+            long roundStart = System.nanoTime();
+            for (boolean stream : modes) {
+                runSlice(target, new Scenario("conns", 16), stream, round, new Result());
+            }
+            long[] after = cpu(pid);
+            double seconds = (System.nanoTime() - roundStart) / 1e9;
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            if (before == null || after == null) {
+                return;
+            }
+            double jitShare = (after[1] - before[1]) / (double) clockTicks / seconds;
+            if (jitShare < 0.05) {
+                log("%s settled after %.0f s more (JIT %.1f%% of a CPU in the last round)", target.name, elapsed,
+                        100 * jitShare);
+                return;
+            }
+            if (elapsed >= settle) {
+                log("%s: JIT still at %.1f%% of a CPU after %.0f s more warm-up; measuring anyway", target.name,
+                        100 * jitShare, elapsed);
+                return;
+            }
         }
     }
 
@@ -431,15 +479,34 @@ public final class ProxyLoad {
 
     // ---- /proc
 
-    /** utime + stime in clock ticks. */
+    /**
+     * utime + stime of the process, and of its JIT compiler threads alone (HotSpot names them "C1 CompilerThre…" and
+     * "C2 CompilerThre…"), in clock ticks: on a slow machine the JIT is still busy minutes into a run, and the two
+     * figures tell compilation from the steady-state cost of a request.
+     */
     private static long[] cpu(int pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12])};
+            long jit = 0;
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                            jit += ticks(Files.readString(task.resolve("stat")));
+                        }
+                    } catch (IOException gone) {
+                        // the thread ended between the listing and the read
+                    }
+                }
+            }
+            return new long[] {ticks(Files.readString(Path.of("/proc/" + pid + "/stat"))), jit};
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    private static long ticks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     private static long rssPeakKb(int pid) {
@@ -474,8 +541,8 @@ public final class ProxyLoad {
     private String table(Map<String, Result> results) {
         StringBuilder sb = new StringBuilder();
         sb.append("| scenario | target | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | TTFT p50 | TTFT p99 | errors "
-                + "| CPU ms/req | RSS peak MB |\n");
-        sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + "| CPU ms/req | of it JIT | RSS peak MB |\n");
+        sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         Target base = targets.getFirst();
         for (boolean stream : modes) {
             for (Scenario scenario : scenarios) {
@@ -490,8 +557,8 @@ public final class ProxyLoad {
                     }
                     sb.append(" | ").append(stream ? f(ms(r.ttft, 50)) : "").append(" | ")
                             .append(stream ? f(ms(r.ttft, 99)) : "").append(" | ").append(errors(r)).append(" | ")
-                            .append(r.cpuKnown && r.ok.get() > 0 ? String.format(Locale.ROOT, "%.3f",
-                                    r.cpuTicks * 1000.0 / clockTicks / (r.ok.get() + r.errorCount())) : "")
+                            .append(perRequest(r, r.cpuTicks, "%.3f")).append(" | ")
+                            .append(perRequest(r, r.jitTicks, "%.3f"))
                             .append(" | ").append(r.rssPeakKb > 0 ? String.valueOf(r.rssPeakKb / 1024) : "")
                             .append(" |\n");
                     if (t != base) {
@@ -502,12 +569,18 @@ public final class ProxyLoad {
                         }
                         sb.append(" | ").append(stream ? "**" + signed(ms(r.ttft, 50) - ms(b.ttft, 50)) + "**" : "")
                                 .append(" | ").append(stream ? "**" + signed(ms(r.ttft, 99) - ms(b.ttft, 99)) + "**" : "")
-                                .append(" | | | |\n");
+                                .append(" | | | | |\n");
                     }
                 }
             }
         }
         return sb.toString();
+    }
+
+    /** Milliseconds of CPU per request from clock ticks, or empty when the process was not measured. */
+    private String perRequest(Result r, long ticks, String format) {
+        return r.cpuKnown && r.ok.get() > 0
+                ? String.format(Locale.ROOT, format, ticks * 1000.0 / clockTicks / (r.ok.get() + r.errorCount())) : "";
     }
 
     private static String errors(Result r) {
@@ -522,7 +595,7 @@ public final class ProxyLoad {
 
     private String tsv(Map<String, Result> results) {
         StringBuilder sb = new StringBuilder("mode\tscenario\ttarget\trps\tp50\tp90\tp99\tp99.9\tttft_p50\tttft_p99\t"
-                + "errors\tcpu_ms_per_req\trss_peak_mb\n");
+                + "errors\tcpu_ms_per_req\tjit_ms_per_req\trss_peak_mb\n");
         for (boolean stream : modes) {
             for (Scenario scenario : scenarios) {
                 for (Target t : targets) {
@@ -535,8 +608,8 @@ public final class ProxyLoad {
                     }
                     sb.append('\t').append(f(ms(r.ttft, 50))).append('\t').append(f(ms(r.ttft, 99))).append('\t')
                             .append(r.errorCount()).append('\t')
-                            .append(r.cpuKnown && r.ok.get() > 0 ? String.format(Locale.ROOT, "%.4f",
-                                    r.cpuTicks * 1000.0 / clockTicks / (r.ok.get() + r.errorCount())) : "")
+                            .append(perRequest(r, r.cpuTicks, "%.4f")).append('\t')
+                            .append(perRequest(r, r.jitTicks, "%.4f"))
                             .append('\t').append(r.rssPeakKb > 0 ? String.valueOf(r.rssPeakKb / 1024) : "")
                             .append('\n');
                 }

@@ -1,0 +1,63 @@
+# Shared by the bench scripts (sourced, not run): the JDK, ports, the standalone simulator, waiting for readiness.
+# The caller sets OUT (a work directory) and may set SIM_KEY, TTFT_MS, TOKENS_PER_SECOND, OUTPUT_TOKENS, SIM_PORT and
+# OTHER_TASKSET (a command prefix, e.g. taskset, for the simulator).
+
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA="$JAVA_HOME/bin/java"
+JAR=target/quarkus-app/quarkus-run.jar
+SIM_KEY=${SIM_KEY:-sim-key-1}
+TTFT_MS=${TTFT_MS:-5}
+TOKENS_PER_SECOND=${TOKENS_PER_SECOND:-1000}
+OUTPUT_TOKENS=${OUTPUT_TOKENS:-16}
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+# A port nobody listens on: bash's /dev/tcp fails to connect to it.
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 12000)) # below the kernel's ephemeral range (32768 and up by default)
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"; return
+    fi
+  done
+  log "No free port found"; exit 1
+}
+
+# wait_ready URL PID LOGFILE [TRIES]: polls URL every 0.05 s until it answers 2xx; fails when PID exits first.
+wait_ready() {
+  local url=$1 pid=$2 logfile=$3 tries=${4:-2400}
+  for _ in $(seq 1 "$tries"); do
+    curl -sf "$url" >/dev/null 2>&1 && return 0
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "The process exited during start-up; last lines of $logfile:"; tail -30 "$logfile" >&2; exit 1
+    fi
+    sleep 0.05
+  done
+  log "$url not ready in time; last lines of $logfile:"; tail -30 "$logfile" >&2; exit 1
+}
+
+# Starts the standalone simulated upstream (SIM_PID, SIM_PORT): every model a fixed short TTFT, fast tokens, no faults.
+start_simulator() {
+  SIM_PORT=${SIM_PORT:-$(free_port)}
+  log "Starting the simulator on port $SIM_PORT ..."
+  "${OTHER_TASKSET[@]}" "$JAVA" -XX:+UseParallelGC -cp 'target/quarkus-app/lib/main/*:target/quarkus-app/app/*' \
+    dev.switchboard.sim.SimulatorMain --port "$SIM_PORT" --keys "$SIM_KEY" > "$OUT/sim.log" 2>&1 &
+  SIM_PID=$!
+  wait_ready "http://127.0.0.1:$SIM_PORT/_sim/profiles" "$SIM_PID" "$OUT/sim.log"
+  curl -sf -X PUT "http://127.0.0.1:$SIM_PORT/_sim/profiles/*" -H 'content-type: application/json' \
+    -d "{\"ttftMs\": $TTFT_MS, \"ttftSpread\": 0, \"tokensPerSecond\": $TOKENS_PER_SECOND, \
+\"outputTokens\": $OUTPUT_TOKENS, \"outputTokensSpread\": 0}" >/dev/null
+  log "Simulator: http://127.0.0.1:$SIM_PORT/v1 (key $SIM_KEY), TTFT $TTFT_MS ms, $OUTPUT_TOKENS tokens at \
+$TOKENS_PER_SECOND tok/s"
+}
+
+# stop_pid PID [SECONDS]: TERM, then up to SECONDS (default 30) for a clean exit (shutdown hooks, the AOT cache
+# written at exit), then KILL.
+stop_pid() {
+  local pid=$1 seconds=${2:-30}
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 $((seconds * 2))); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
