@@ -9,6 +9,10 @@ SIM_KEY=${SIM_KEY:-sim-key-1}
 TTFT_MS=${TTFT_MS:-5}
 TOKENS_PER_SECOND=${TOKENS_PER_SECOND:-1000}
 OUTPUT_TOKENS=${OUTPUT_TOKENS:-16}
+# The gateway's JVM options. Its live set is ~50 MB after a full GC; left to itself the JVM caps the heap at a quarter
+# of the machine's RAM, and the serial and parallel collectors grow the old generation (rather than collect it) while
+# they can, so RSS climbs towards that cap for many minutes without any leak. A cap bounds it.
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms64m -Xmx256m}
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 

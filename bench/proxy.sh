@@ -10,7 +10,7 @@
 #   bench/proxy.sh                      # all scenarios: plain and stream x 100/500/2000 req/s, 16/64 connections
 #   bench/proxy.sh --guard              # regression guard (< 2 min): exits 3 when overhead p99 at 500 req/s > 2 ms
 #   bench/proxy.sh --duration 30        # seconds per scenario, mode and target (default 10)
-#   bench/proxy.sh --settle 0           # no extra warm-up until the gateway's JIT is quiet (default: up to 90 s)
+#   bench/proxy.sh --settle 0           # no extra warm-up until the gateway's JIT is quiet (default: up to 120 s)
 #   bench/proxy.sh --scenarios rate:500,conns:64 --modes plain
 #   bench/proxy.sh --jfr                # also records a JFR profile of the gateway: target/bench/gateway.jfr
 #   bench/proxy.sh --no-aot             # without the AOT cache of bench/aot-cache.sh (used when up to date)
@@ -35,7 +35,7 @@ GATEWAY_MODEL=openai/gpt-4.1
 
 DURATION=10
 WARMUP=8
-SETTLE=90
+SETTLE=120
 SLICES=2
 SCENARIOS=rate:100,rate:500,rate:2000,conns:16,conns:64
 MODES=plain,stream
@@ -131,7 +131,7 @@ start_app() {
   fi
   log "Starting the gateway on port $APP_PORT (${GW_TASKSET[*]:-unpinned}; embedded PostgreSQL on $db_port) ..."
   # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of JVM options
-  "${GW_TASKSET[@]}" "$JAVA" ${GATEWAY_JAVA_OPTS:-} "${jfr_opts[@]}" "${aot_opts[@]}" \
+  "${GW_TASKSET[@]}" "$JAVA" $GATEWAY_JAVA_OPTS "${jfr_opts[@]}" "${aot_opts[@]}" \
     -Dquarkus.http.port="$APP_PORT" -Dquarkus.http.host=127.0.0.1 \
     -Dswitchboard.provider.openai.base-url="http://127.0.0.1:$SIM_PORT/v1" \
     -Dswitchboard.provider.openai.api-key="$SIM_KEY" \

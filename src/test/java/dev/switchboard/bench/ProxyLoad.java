@@ -70,6 +70,8 @@ public final class ProxyLoad {
               --tsv FILE                    also write the raw numbers (ms) there
             """;
 
+    private static final AtomicInteger NOT_JSON_SHOWN = new AtomicInteger();
+
     record Target(String name, String baseUrl, String key, String model) {
     }
 
@@ -405,6 +407,12 @@ public final class ProxyLoad {
                     if (b.failed()) {
                         settle(settled, result, "body: " + b.cause().getClass().getSimpleName(), then);
                     } else if (b.result().length() == 0 || b.result().getByte(0) != '{') {
+                        if (NOT_JSON_SHOWN.getAndIncrement() < 3) {
+                            // the body itself, to tell a broken answer from a misread one
+                            log("%s answered 200 with a body that is not JSON (%d bytes, content-type %s): %.200s",
+                                    target.name, b.result().length(), response.getHeader("content-type"),
+                                    b.result().toString(StandardCharsets.UTF_8));
+                        }
                         settle(settled, result, "not JSON", then);
                     } else {
                         result.latency.recordValue(micros(System.nanoTime() - startNanos));
