@@ -3,6 +3,8 @@
 # OTHER_TASKSET (a command prefix, e.g. taskset, for the simulator).
 
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+# glibc gives each thread that mallocs its own 64 MB arena; the JVM's many threads then hold RSS nobody uses
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 JAVA="$JAVA_HOME/bin/java"
 JAR=target/quarkus-app/quarkus-run.jar
 SIM_KEY=${SIM_KEY:-sim-key-1}
@@ -12,7 +14,7 @@ OUTPUT_TOKENS=${OUTPUT_TOKENS:-16}
 # The gateway's JVM options. Its live set is ~50 MB after a full GC; left to itself the JVM caps the heap at a quarter
 # of the machine's RAM, and the serial and parallel collectors grow the old generation (rather than collect it) while
 # they can, so RSS climbs towards that cap for many minutes without any leak. A cap bounds it.
-GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms64m -Xmx256m}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms64m -Xmx160m}
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 

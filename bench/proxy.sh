@@ -49,7 +49,7 @@ AOT=1
 usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
-    --guard) GUARD=1; SCENARIOS=rate:500; DURATION=12; WARMUP=6; SLICES=4; SETTLE=16 ;;
+    --guard) GUARD=1; SCENARIOS=rate:500; DURATION=10; WARMUP=5; SLICES=4; SETTLE=8 ;;
     --duration) DURATION=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
     --settle) SETTLE=$2; shift ;;
