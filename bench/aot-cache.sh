@@ -27,27 +27,13 @@ fi
 rm -rf "$OUT" "$CACHE"
 mkdir -p "$OUT"
 
-SIM_PID= APP_PID=
-cleanup() {
-  stop_pid "$APP_PID"
-  [ -n "$SIM_PID" ] && kill -TERM "$SIM_PID" 2>/dev/null || true
-}
-trap cleanup EXIT
+SIM_PID= APP_PID= GW_TASKSET=()
+trap stop_started EXIT
 trap 'exit 130' INT TERM
 
 start_simulator
-APP_PORT=$(free_port)
-log "Training run on port $APP_PORT ..."
-"$JAVA" -XX:AOTCacheOutput="$CACHE" \
-  -Dquarkus.http.port="$APP_PORT" -Dquarkus.http.host=127.0.0.1 \
-  -Dswitchboard.provider.openai.base-url="http://127.0.0.1:$SIM_PORT/v1" \
-  -Dswitchboard.provider.openai.api-key="$SIM_KEY" \
-  -Dswitchboard.auth.master-key="$MASTER_KEY" \
-  -Dswitchboard.demo=off -Dswitchboard.probe.enabled=false \
-  -Dswitchboard.embedded-db.dir="$PWD/$OUT/pg" -Dswitchboard.embedded-db.port="$(free_port)" \
-  -jar "$JAR" > "$OUT/app.log" 2>&1 &
-APP_PID=$!
-wait_ready "http://127.0.0.1:$APP_PORT/q/health/ready" "$APP_PID" "$OUT/app.log"
+log "Training run ..."
+start_gateway app -XX:AOTCacheOutput="$CACHE"
 
 BASE="http://127.0.0.1:$APP_PORT"
 MESSAGES='"messages":[{"role":"user","content":"Say hello"}]'
@@ -80,4 +66,4 @@ APP_PID=
 if [ ! -s "$CACHE" ]; then
   log "No cache written; last lines of $OUT/app.log:"; tail -30 "$OUT/app.log" >&2; exit 1
 fi
-log "AOT cache: $CACHE ($(du -h "$CACHE" | cut -f1)); start with: $JAVA -XX:AOTCache=$CACHE -jar $JAR"
+log "AOT cache: $CACHE ($(du -h "$CACHE" | cut -f1)); start with: MALLOC_ARENA_MAX=2 $JAVA -XX:AOTCache=$CACHE -Xms64m -Xmx160m -jar $JAR"

@@ -67,3 +67,37 @@ stop_pid() {
   for _ in $(seq 1 $((seconds * 2))); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
   kill -KILL "$pid" 2>/dev/null || true
 }
+
+# start_gateway NAME [JVM options...]: starts the packaged app in production mode in front of the simulator (provider
+# `openai` pointed at it, master key MASTER_KEY, no demo mode, no prober, a throw-away embedded PostgreSQL in
+# $OUT/NAME-pg, log in $OUT/NAME.log), behind the command prefix GW_TASKSET if set; sets APP_PORT and APP_PID and
+# returns once it is ready.
+start_gateway() {
+  local name=$1
+  shift
+  APP_PORT=$(free_port)
+  rm -rf "${OUT:?}/$name-pg"
+  "${GW_TASKSET[@]}" "$JAVA" "$@" \
+    -Dquarkus.http.port="$APP_PORT" -Dquarkus.http.host=127.0.0.1 \
+    -Dswitchboard.provider.openai.base-url="http://127.0.0.1:$SIM_PORT/v1" \
+    -Dswitchboard.provider.openai.api-key="$SIM_KEY" \
+    -Dswitchboard.auth.master-key="$MASTER_KEY" \
+    -Dswitchboard.demo=off -Dswitchboard.probe.enabled=false \
+    -Dswitchboard.embedded-db.dir="$PWD/$OUT/$name-pg" -Dswitchboard.embedded-db.port="$(free_port)" \
+    -jar "$JAR" > "$OUT/$name.log" 2>&1 &
+  APP_PID=$!
+  wait_ready "http://127.0.0.1:$APP_PORT/q/health/ready" "$APP_PID" "$OUT/$name.log"
+}
+
+# The AOT cache of bench/aot-cache.sh as JVM options (none when it is missing or older than the jar).
+aot_cache_opts() {
+  if [ -s target/quarkus-app/app.aot ] && [ target/quarkus-app/app.aot -nt "$JAR" ]; then
+    echo "-XX:AOTCache=target/quarkus-app/app.aot"
+  fi
+}
+
+# Stops the gateway and the simulator the script started (an EXIT trap).
+stop_started() {
+  stop_pid "$APP_PID"
+  [ -n "$SIM_PID" ] && kill -TERM "$SIM_PID" 2>/dev/null || true
+}

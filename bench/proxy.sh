@@ -97,54 +97,34 @@ fi
 
 SIM_PID= APP_PID=
 cleanup() {
-  if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
-    kill -TERM "$APP_PID" 2>/dev/null || true # the embedded PostgreSQL stops with it (shutdown hook)
-    for _ in $(seq 1 60); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "$APP_PID" 2>/dev/null || true
-  fi
-  if [ -f "$OUT/pg/postmaster.pid" ]; then
+  stop_started # the embedded PostgreSQL stops with the gateway (shutdown hook); a killed one leaves it behind
+  if [ -f "$OUT/app-pg/postmaster.pid" ]; then
     local pg_pid
-    pg_pid=$(head -1 "$OUT/pg/postmaster.pid")
+    pg_pid=$(head -1 "$OUT/app-pg/postmaster.pid")
     [ -n "$pg_pid" ] && kill -TERM "$pg_pid" 2>/dev/null || true
-  fi
-  if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
-    kill -TERM "$SIM_PID" 2>/dev/null || true
   fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 start_app() {
-  APP_PORT=$(free_port)
-  local db_port
-  db_port=$(free_port)
-  rm -rf "$OUT/pg"
-  local jfr_opts=() aot_opts=()
-  [ -n "$JFR" ] && jfr_opts=(-XX:+FlightRecorder)
+  local opts=()
+  [ -n "$JFR" ] && opts+=(-XX:+FlightRecorder)
   if [ -n "$AOT" ]; then
-    if [ -s target/quarkus-app/app.aot ] && [ target/quarkus-app/app.aot -nt "$JAR" ]; then
-      aot_opts=(-XX:AOTCache=target/quarkus-app/app.aot)
+    if [ -n "$(aot_cache_opts)" ]; then
+      opts+=("$(aot_cache_opts)")
       log "With the AOT cache target/quarkus-app/app.aot (faster start and JIT warm-up; --no-aot: without)"
     else
       log "No up-to-date AOT cache (bench/aot-cache.sh builds one): the gateway's JIT starts cold"
     fi
   fi
-  log "Starting the gateway on port $APP_PORT (${GW_TASKSET[*]:-unpinned}; embedded PostgreSQL on $db_port) ..."
+  log "Starting the gateway (${GW_TASKSET[*]:-unpinned}) ..."
   # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of JVM options
-  "${GW_TASKSET[@]}" "$JAVA" $GATEWAY_JAVA_OPTS "${jfr_opts[@]}" "${aot_opts[@]}" \
-    -Dquarkus.http.port="$APP_PORT" -Dquarkus.http.host=127.0.0.1 \
-    -Dswitchboard.provider.openai.base-url="http://127.0.0.1:$SIM_PORT/v1" \
-    -Dswitchboard.provider.openai.api-key="$SIM_KEY" \
-    -Dswitchboard.auth.master-key="$MASTER_KEY" \
-    -Dswitchboard.demo=off -Dswitchboard.probe.enabled=false \
-    -Dswitchboard.embedded-db.dir="$PWD/$OUT/pg" -Dswitchboard.embedded-db.port="$db_port" \
-    -jar "$JAR" > "$OUT/app.log" 2>&1 &
-  APP_PID=$!
-  wait_ready "http://127.0.0.1:$APP_PORT/q/health/ready" "$APP_PID" "$OUT/app.log"
+  start_gateway app $GATEWAY_JAVA_OPTS "${opts[@]}"
   # the embedded PostgreSQL inherited the gateway's CPU: move it (and its backends) off the gateway's core
-  if [ ${#OTHER_TASKSET[@]} -gt 0 ] && [ -f "$OUT/pg/postmaster.pid" ]; then
+  if [ ${#OTHER_TASKSET[@]} -gt 0 ] && [ -f "$OUT/app-pg/postmaster.pid" ]; then
     local pg_pid
-    pg_pid=$(head -1 "$OUT/pg/postmaster.pid")
+    pg_pid=$(head -1 "$OUT/app-pg/postmaster.pid")
     for p in $pg_pid $(ps -o pid= --ppid "$pg_pid" 2>/dev/null); do
       taskset -a -p -c "${OTHER_TASKSET[2]}" "$p" >/dev/null 2>&1 || true
     done

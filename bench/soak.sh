@@ -45,27 +45,16 @@ fi
 SIM_PID= APP_PID= SAMPLER_PID=
 cleanup() {
   [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null || true
-  stop_pid "$APP_PID"
-  [ -n "$SIM_PID" ] && kill -TERM "$SIM_PID" 2>/dev/null || true
+  stop_started
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 start_simulator
-APP_PORT=$(free_port)
-aot_opts=()
-[ -s target/quarkus-app/app.aot ] && [ target/quarkus-app/app.aot -nt "$JAR" ] \
-  && aot_opts=(-XX:AOTCache=target/quarkus-app/app.aot)
-rm -rf "$OUT/soak-pg"
+aot=$(aot_cache_opts)
 # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of JVM options
-"${GW_TASKSET[@]}" "$JAVA" $GATEWAY_JAVA_OPTS "${aot_opts[@]}" -Dquarkus.http.port="$APP_PORT" -Dquarkus.http.host=127.0.0.1 \
-  -Dswitchboard.provider.openai.base-url="http://127.0.0.1:$SIM_PORT/v1" -Dswitchboard.provider.openai.api-key="$SIM_KEY" \
-  -Dswitchboard.auth.master-key="$MASTER_KEY" -Dswitchboard.demo=off -Dswitchboard.probe.enabled=false \
-  -Dswitchboard.embedded-db.dir="$PWD/$OUT/soak-pg" -Dswitchboard.embedded-db.port="$(free_port)" \
-  -jar "$JAR" > "$OUT/soak-app.log" 2>&1 &
-APP_PID=$!
-wait_ready "http://127.0.0.1:$APP_PORT/q/health/ready" "$APP_PID" "$OUT/soak-app.log"
-log "Gateway pid $APP_PID (${GW_TASKSET[*]:-unpinned}, $GATEWAY_JAVA_OPTS ${aot_opts[*]:-no AOT cache}); $DURATION s at \
+start_gateway soak-app $GATEWAY_JAVA_OPTS $aot
+log "Gateway pid $APP_PID (${GW_TASKSET[*]:-unpinned}, $GATEWAY_JAVA_OPTS ${aot:-no AOT cache}); $DURATION s at \
 $CONNS connections"
 
 # RSS every 10 s, from the moment load starts: all of it, and its anonymous part (heap, code, threads: what the process
