@@ -1,10 +1,15 @@
 package dev.switchboard.providers;
 
+import dev.switchboard.llm.UpstreamError;
+import dev.switchboard.llm.UpstreamErrorKind;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
 
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 /**
  * Where a call's deadlines are scheduled. A call made on a Vert.x event loop (every proxied request) schedules them
@@ -23,5 +28,14 @@ public final class CallTimers {
             return context.nettyEventLoop();
         }
         return Infrastructure.getDefaultWorkerPool();
+    }
+
+    /**
+     * {@code call} failing with a {@link UpstreamErrorKind#TIMEOUT} error worded by {@code message} when it has not
+     * answered within {@code total}, the deadline armed where {@link #scheduler()} says.
+     */
+    public static <T> Uni<T> totalDeadline(Uni<T> call, Duration total, Supplier<String> message) {
+        return call.ifNoItem().after(total).on(scheduler())
+                .failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT, message.get()));
     }
 }

@@ -25,8 +25,7 @@ public final class StreamDeadlines {
     }
 
     public static Multi<ChatEvent> apply(Multi<ChatEvent> events, CallOptions options) {
-        return Multi.createFrom().publisher(downstream -> events.subscribe(new Guard<>(downstream, ChatEvent::isContent,
-                options.firstTokenTimeout(), options.totalTimeout(), CallTimers.scheduler())));
+        return applyTo(events, options, ChatEvent::isContent);
     }
 
     /** The same deadlines over a stream of other items, {@code isContent} telling which one is the first token. */

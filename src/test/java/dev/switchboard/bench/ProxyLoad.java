@@ -213,7 +213,7 @@ public final class ProxyLoad {
                 }
             }
             for (Target target : targets) {
-                settle(target);
+                settleJit(target);
             }
             Map<String, Result> results = new LinkedHashMap<>();
             for (boolean stream : modes) {
@@ -326,7 +326,7 @@ public final class ProxyLoad {
      * one CPU in a round: on a slow machine C2 is still compiling the hot path minutes into a run, and measuring then
      * reports compilation, not the cost of a request.
      */
-    private void settle(Target target) throws Exception {
+    private void settleJit(Target target) throws Exception {
         Integer pid = pids.get(target.name);
         if (settle <= 0 || pid == null) {
             return;

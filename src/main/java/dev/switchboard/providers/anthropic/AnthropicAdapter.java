@@ -77,9 +77,9 @@ public class AnthropicAdapter implements ProviderAdapter, PassThrough {
                     }
                     return codec.decodeResponse(body);
                 }))
-                .ifNoItem().after(options.totalTimeout()).on(CallTimers.scheduler()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                .plug(call -> CallTimers.totalDeadline(call, options.totalTimeout(), () ->
                         "The provider did not answer within the total timeout of " + options.totalTimeout().toSeconds()
-                                + " s"))
+                        + " s"))
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
     }
 
@@ -174,9 +174,9 @@ public class AnthropicAdapter implements ProviderAdapter, PassThrough {
                     ObjectNode json = codec.readObject(bytes);
                     return new Answer(json, codec.decodeResponse(json));
                 }))
-                .ifNoItem().after(options.totalTimeout()).on(CallTimers.scheduler()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                .plug(call -> CallTimers.totalDeadline(call, options.totalTimeout(), () ->
                         "The provider did not answer within the total timeout of " + options.totalTimeout().toSeconds()
-                                + " s"))
+                        + " s"))
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
     }
 

@@ -4,9 +4,9 @@ import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
+import dev.switchboard.providers.CallTimers;
 import dev.switchboard.providers.http.UpstreamHttp;
 import io.smallrye.mutiny.Multi;
-import dev.switchboard.providers.CallTimers;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 

@@ -77,7 +77,7 @@ public class BedrockAdapter implements ProviderAdapter {
         return Uni.createFrom().deferred(() -> http.send(request(target, request, false), options))
                 .onItem().transformToUni(response -> body(response)
                         .onItem().transform(body -> answer(response, body, model, secrets)))
-                .ifNoItem().after(options.totalTimeout()).on(CallTimers.scheduler()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                .plug(call -> CallTimers.totalDeadline(call, options.totalTimeout(), () ->
                         "Bedrock did not answer within " + options.totalTimeout().toMillis() + " ms"))
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
     }

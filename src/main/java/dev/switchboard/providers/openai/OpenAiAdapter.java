@@ -27,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -76,7 +77,7 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
         return Uni.createFrom().deferred(() -> http.send(request(target, request, false), options))
                 .onItem().transformToUni(response -> body(response)
                         .onItem().transform(body -> answer(response, body, secrets)))
-                .ifNoItem().after(options.totalTimeout()).on(CallTimers.scheduler()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                .plug(call -> CallTimers.totalDeadline(call, options.totalTimeout(), () ->
                         "The provider did not answer within " + options.totalTimeout().toMillis() + " ms"))
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
     }
@@ -107,7 +108,7 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
         JsonNode json;
         try {
             json = body == null ? null : OpenAiCodec.JSON.readTree(body.getBytes());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw OpenAiErrors.malformed("The provider's answer is not JSON", text(body), secrets);
         }
         if (json == null || !json.isObject()) {
@@ -212,7 +213,7 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
                     ObjectNode json = answerJson(response, bytes, secrets);
                     return new Answer(json, OpenAiCodec.fromWire(OpenAiCodec.decodeResponse(json)));
                 }))
-                .ifNoItem().after(options.totalTimeout()).on(CallTimers.scheduler()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                .plug(call -> CallTimers.totalDeadline(call, options.totalTimeout(), () ->
                         "The provider did not answer within " + options.totalTimeout().toMillis() + " ms"))
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
     }

@@ -98,7 +98,7 @@ public class VertexAdapter implements ProviderAdapter {
                             .chain(response -> response.bodyUpTo(MAX_RESPONSE_BODY)
                                     .map(bytes -> answer(response, bytes, auth, model))));
                 })
-                .ifNoItem().after(options.totalTimeout()).on(CallTimers.scheduler()).failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
+                .plug(call -> CallTimers.totalDeadline(call, options.totalTimeout(), () ->
                         "The provider did not answer within " + options.totalTimeout().toMillis() + " ms"))
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
     }
