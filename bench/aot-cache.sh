@@ -18,16 +18,12 @@ OUT=target/aot-training
 CACHE=target/quarkus-app/app.aot
 MASTER_KEY=sk-training-master-key
 ROUNDS=${ROUNDS:-300}
-OTHER_TASKSET=()
 
-if [ ! -f "$JAR" ] || [ -n "$(find src/main db pom.xml -newer "$JAR" -type f -print -quit)" ]; then
-  log "Building (./mvnw -q -B package -DskipTests) ..."
-  ./mvnw -q -B package -DskipTests
-fi
+build_app_if_needed
 rm -rf "$OUT" "$CACHE"
 mkdir -p "$OUT"
 
-SIM_PID= APP_PID= GW_TASKSET=()
+SIM_PID= APP_PID=
 trap stop_started EXIT
 trap 'exit 130' INT TERM
 
@@ -66,4 +62,5 @@ APP_PID=
 if [ ! -s "$CACHE" ]; then
   log "No cache written; last lines of $OUT/app.log:"; tail -30 "$OUT/app.log" >&2; exit 1
 fi
-log "AOT cache: $CACHE ($(du -h "$CACHE" | cut -f1)); start with: MALLOC_ARENA_MAX=2 $JAVA -XX:AOTCache=$CACHE -Xms64m -Xmx160m -jar $JAR"
+log "AOT cache: $CACHE ($(du -h "$CACHE" | cut -f1)); start with:" \
+  "MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX $JAVA -XX:AOTCache=$CACHE $GATEWAY_JAVA_OPTS -jar $JAR"

@@ -1,6 +1,6 @@
 # Shared by the bench scripts (sourced, not run): the JDK, ports, the standalone simulator, waiting for readiness.
-# The caller sets OUT (a work directory) and may set SIM_KEY, TTFT_MS, TOKENS_PER_SECOND, OUTPUT_TOKENS, SIM_PORT and
-# OTHER_TASKSET (a command prefix, e.g. taskset, for the simulator).
+# The caller sets OUT (a work directory) and may set SIM_KEY, TTFT_MS, TOKENS_PER_SECOND, OUTPUT_TOKENS and SIM_PORT,
+# and call pin_cpus to place the gateway and the rest on separate CPUs.
 
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 # glibc gives each thread that mallocs its own 64 MB arena; the JVM's many threads then hold RSS nobody uses
@@ -17,6 +17,47 @@ OUTPUT_TOKENS=${OUTPUT_TOKENS:-16}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms64m -Xmx160m}
 
 log() { printf '[bench] %s\n' "$*" >&2; }
+
+# The packaged app, rebuilt when missing or older than its sources.
+build_app_if_needed() {
+  if [ ! -f "$JAR" ] || [ -n "$(find src/main db pom.xml -newer "$JAR" -type f -print -quit)" ]; then
+    log "Building (./mvnw -q -B package -DskipTests) ..."
+    ./mvnw -q -B package -DskipTests
+  fi
+}
+
+# The load client (src/test/java/dev/switchboard/bench/ProxyLoad.java) and its class path in $OUT.
+CLIENT_CLASS=target/test-classes/dev/switchboard/bench/ProxyLoad.class
+build_client_if_needed() {
+  CLASSPATH_FILE=$OUT/test-classpath.txt
+  if [ ! -f "$CLIENT_CLASS" ] \
+      || [ -n "$(find src/test/java/dev/switchboard/bench pom.xml -newer "$CLIENT_CLASS" -type f -print -quit)" ]; then
+    log "Compiling the load client (./mvnw -q -B test-compile) ..."
+    ./mvnw -q -B test-compile
+  fi
+  mkdir -p "$OUT"
+  if [ ! -s "$CLASSPATH_FILE" ] || [ pom.xml -nt "$CLASSPATH_FILE" ]; then
+    log "Resolving the load client's class path ..."
+    ./mvnw -q -B dependency:build-classpath -Dmdep.outputFile="$CLASSPATH_FILE" -Dmdep.includeScope=test >/dev/null
+  fi
+}
+
+# load_client ARGS...: the load client, behind OTHER_TASKSET.
+load_client() {
+  "${OTHER_TASKSET[@]}" "$JAVA" -XX:+UseParallelGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+    -cp "target/test-classes:$(cat "$CLASSPATH_FILE")" dev.switchboard.bench.ProxyLoad "$@"
+}
+
+# CPU placement: GW_TASKSET puts the gateway alone on the last CPU, OTHER_TASKSET everything else on the others (both
+# empty, no pinning, without taskset or with a single CPU).
+GW_TASKSET=() OTHER_TASKSET=()
+pin_cpus() {
+  if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
+    local last=$(($(nproc) - 1))
+    GW_TASKSET=(taskset -c "$last")
+    OTHER_TASKSET=(taskset -c "0-$((last - 1))")
+  fi
+}
 
 # A port nobody listens on: bash's /dev/tcp fails to connect to it.
 free_port() {

@@ -27,8 +27,6 @@ cd "$(dirname "$0")/.."
 OUT=target/bench
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-CLIENT_CLASS=target/test-classes/dev/switchboard/bench/ProxyLoad.class
-CLASSPATH_FILE=$OUT/test-classpath.txt
 MASTER_KEY=sk-bench-master-key
 SIM_MODEL=gpt-4.1              # the upstream id of the catalog's openai/gpt-4.1 on provider openai
 GATEWAY_MODEL=openai/gpt-4.1
@@ -72,28 +70,7 @@ if [ -n "$OTHER_URL" ] && { [ -z "$OTHER_KEY" ] || [ -z "$OTHER_MODEL" ]; }; the
   echo "--target needs --key and --model" >&2; exit 2
 fi
 
-# --- build when the jar or the client is missing or older than their sources
-build_if_needed() {
-  if [ ! -f "$JAR" ] || [ ! -f "$CLIENT_CLASS" ] \
-      || [ -n "$(find src/main db pom.xml -newer "$JAR" -type f -print -quit)" ] \
-      || [ -n "$(find src/test/java/dev/switchboard/bench pom.xml -newer "$CLIENT_CLASS" -type f -print -quit)" ]; then
-    log "Building (./mvnw -q -B package -DskipTests) ..."
-    ./mvnw -q -B package -DskipTests
-  fi
-  mkdir -p "$OUT"
-  if [ ! -s "$CLASSPATH_FILE" ] || [ pom.xml -nt "$CLASSPATH_FILE" ]; then
-    log "Resolving the load client's class path ..."
-    ./mvnw -q -B dependency:build-classpath -Dmdep.outputFile="$CLASSPATH_FILE" -Dmdep.includeScope=test >/dev/null
-  fi
-}
-
-# --- CPU placement: the gateway alone on the last CPU, everything else on the others
-GW_TASKSET=() OTHER_TASKSET=()
-if [ -n "$PIN" ] && command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
-  last=$(($(nproc) - 1))
-  GW_TASKSET=(taskset -c "$last")
-  OTHER_TASKSET=(taskset -c "0-$((last - 1))")
-fi
+[ -n "$PIN" ] && pin_cpus
 
 SIM_PID= APP_PID=
 cleanup() {
@@ -139,7 +116,8 @@ start_app() {
   log "Gateway: http://127.0.0.1:$APP_PORT/v1 (pid $APP_PID), ready"
 }
 
-build_if_needed
+build_app_if_needed
+build_client_if_needed
 start_simulator
 targets=(--target "direct=http://127.0.0.1:$SIM_PORT/v1,$SIM_KEY,$SIM_MODEL" --pid "direct=$SIM_PID")
 if [ -n "$SWITCHBOARD" ]; then
@@ -156,9 +134,7 @@ fi
 guard_opts=()
 [ -n "$GUARD" ] && guard_opts=(--guard-ms 2)
 set +e
-"${OTHER_TASKSET[@]}" "$JAVA" -XX:+UseParallelGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-  -cp "target/test-classes:$(cat "$CLASSPATH_FILE")" \
-  dev.switchboard.bench.ProxyLoad "${targets[@]}" --scenarios "$SCENARIOS" --modes "$MODES" \
+load_client "${targets[@]}" --scenarios "$SCENARIOS" --modes "$MODES" \
   --duration "$DURATION" --slices "$SLICES" --warmup "$WARMUP" --settle "$SETTLE" --clock-ticks "$(getconf CLK_TCK)" \
   --out "$OUT/proxy.md" --tsv "$OUT/proxy.tsv" "${guard_opts[@]}"
 code=$?
@@ -169,6 +145,6 @@ fi
 echo
 echo "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)), JDK $("$JAVA" -version 2>&1 \
   | head -1 | cut -d'"' -f2), pinning: ${GW_TASKSET[*]:-none} for the gateway, ${OTHER_TASKSET[*]:-none} for the \
-rest; CPU ms/req (and the JIT compiler threads' part of it) and RSS: the simulator's on direct rows, the gateway's on switchboard rows (JVM only, not its \
-PostgreSQL)"
+rest; CPU ms/req (and the JIT compiler threads' part of it) and RSS: the simulator's on direct rows, the gateway's \
+on switchboard rows (JVM only, not its PostgreSQL)"
 exit $code

@@ -7,7 +7,8 @@
 #   bench/soak.sh                         # 600 s at 64 connections
 #   bench/soak.sh --duration 1800 --conns 16
 #
-# RSS samples: target/bench/soak-rss.tsv (seconds, RSS MB, anonymous RSS MB). JVM options: GATEWAY_JAVA_OPTS (bench/lib.sh).
+# RSS samples: target/bench/soak-rss.tsv (seconds, RSS MB, anonymous RSS MB). JVM options: GATEWAY_JAVA_OPTS
+# (bench/lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,21 +27,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ ! -f "$JAR" ] || [ -n "$(find src/main db pom.xml -newer "$JAR" -type f -print -quit)" ]; then
-  ./mvnw -q -B package -DskipTests
-fi
-CLASSPATH_FILE=$OUT/test-classpath.txt
-mkdir -p "$OUT"
-if [ ! -s "$CLASSPATH_FILE" ] || [ pom.xml -nt "$CLASSPATH_FILE" ] \
-    || [ ! -f target/test-classes/dev/switchboard/bench/ProxyLoad.class ]; then
-  ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile="$CLASSPATH_FILE" -Dmdep.includeScope=test \
-    >/dev/null
-fi
-last=$(($(nproc) - 1))
-GW_TASKSET=() OTHER_TASKSET=()
-if [ "$last" -ge 1 ] && command -v taskset >/dev/null; then
-  GW_TASKSET=(taskset -c "$last"); OTHER_TASKSET=(taskset -c "0-$((last - 1))")
-fi
+build_app_if_needed
+build_client_if_needed
+pin_cpus
 
 SIM_PID= APP_PID= SAMPLER_PID=
 cleanup() {
@@ -72,14 +61,14 @@ SAMPLER_PID=$!
 half=$((DURATION / 2))
 rounds=$(((DURATION + 59) / 60))
 for round in $(seq 1 "$rounds"); do
-  "${OTHER_TASKSET[@]}" "$JAVA" -XX:+UseParallelGC -cp "target/test-classes:$(cat "$CLASSPATH_FILE")" \
-    dev.switchboard.bench.ProxyLoad \
-    --target "switchboard=http://127.0.0.1:$APP_PORT/v1,$MASTER_KEY,openai/gpt-4.1" --pid "switchboard=$APP_PID" \
-    --scenarios "conns:$CONNS" --modes plain,stream --duration 30 --slices 1 --warmup 0 \
+  load_client --target "switchboard=http://127.0.0.1:$APP_PORT/v1,$MASTER_KEY,openai/gpt-4.1" \
+    --pid "switchboard=$APP_PID" --scenarios "conns:$CONNS" --modes plain,stream --duration 30 --slices 1 --warmup 0 \
     --clock-ticks "$(getconf CLK_TCK)" --out "$OUT/soak.md" > "$OUT/soak-load.log" 2>&1 \
     || { log "The load client failed:"; tail -20 "$OUT/soak-load.log" >&2; exit 1; }
+  rss=$(tail -1 "$OUT/soak-rss.tsv")
   log "round $round/$rounds: $(grep '^| plain' "$OUT/soak.md" | cut -d'|' -f4,11 | xargs) req/s, errors (plain);" \
-    "$(grep '^| stream' "$OUT/soak.md" | cut -d'|' -f4,11 | xargs) (stream); RSS $(tail -1 "$OUT/soak-rss.tsv" | cut -f2) MB (anonymous $(tail -1 "$OUT/soak-rss.tsv" | cut -f3))"
+    "$(grep '^| stream' "$OUT/soak.md" | cut -d'|' -f4,11 | xargs) (stream);" \
+    "RSS $(echo "$rss" | cut -f2) MB (anonymous $(echo "$rss" | cut -f3))"
 done
 kill "$SAMPLER_PID" 2>/dev/null || true
 SAMPLER_PID=
@@ -89,10 +78,11 @@ summary() { # column label
     { t[NR] = $1; r[NR] = $col; if ($col > peak) peak = $col }
     END {
       n = 0; sx = sy = sxx = sxy = 0
-      for (i = 1; i <= NR; i++) if (t[i] >= half) { n++; sx += t[i]; sy += r[i]; sxx += t[i] * t[i]; sxy += t[i] * r[i] }
+      for (i = 1; i <= NR; i++)
+        if (t[i] >= half) { n++; sx += t[i]; sy += r[i]; sxx += t[i] * t[i]; sxy += t[i] * r[i] }
       slope = (n > 1 && n * sxx - sx * sx != 0) ? (n * sxy - sx * sy) / (n * sxx - sx * sx) * 60 : 0
-      printf "%s MB: %d at start of load, %d at the end, peak %d; trend over the second half: %+.2f MB/min (%d samples)\n",
-        label, r[1], r[NR], peak, slope, n
+      printf "%s MB: %d at start of load, %d at the end, peak %d;", label, r[1], r[NR], peak
+      printf " trend over the second half: %+.2f MB/min (%d samples)\n", slope, n
     }' "$OUT/soak-rss.tsv"
 }
 summary 2 "RSS"

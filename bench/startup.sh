@@ -34,8 +34,7 @@ if [ ! -s "$CACHE" ] || [ ! -f "$JAR" ] || [ "$JAR" -nt "$CACHE" ] \
   bench/aot-cache.sh
 fi
 psql -qX -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
-TASKSET=()
-[ -n "$PIN" ] && TASKSET=(taskset -c "$(($(nproc) - 1))")
+[ -n "$PIN" ] && pin_cpus
 
 APP_PID=
 trap 'stop_pid "$APP_PID"' EXIT
@@ -44,7 +43,7 @@ one_start() {
   local port start end
   port=$(free_port)
   start=$(date +%s%N)
-  "${TASKSET[@]}" "$JAVA" "$@" -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 \
+  "${GW_TASKSET[@]}" "$JAVA" "$@" -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 \
     -Dquarkus.datasource.jdbc.url="jdbc:postgresql://$PGHOST:$PGPORT/$DB" -Dquarkus.datasource.username="$PGUSER" \
     -Dswitchboard.auth.master-key=sk-startup-master-key -Dswitchboard.demo=off -Dswitchboard.probe.enabled=false \
     -jar "$JAR" > "$OUT/startup.log" 2>&1 &
@@ -75,4 +74,4 @@ echo "| without AOT cache | $(printf '%s\n' "${without[@]}" | stats) |"
 echo "| with AOT cache | $(printf '%s\n' "${with[@]}" | stats) |"
 echo
 echo "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)), JDK $("$JAVA" -version 2>&1 \
-  | head -1 | cut -d'"' -f2), PostgreSQL at $PGHOST:$PGPORT, ${TASKSET[*]:-not pinned}"
+  | head -1 | cut -d'"' -f2), PostgreSQL at $PGHOST:$PGPORT, ${GW_TASKSET[*]:-not pinned}"
