@@ -60,6 +60,15 @@ class PackagedAppIT {
             assertThat(chat.body()).contains("\"provider\":").contains("\"cost\":");
             assertThat(Files.readString(log1)).contains("proxy is open");
 
+            // A second instance on the same data directory stops at once with one line saying what to change.
+            Path clashLog = dir.resolve("clash.log");
+            Process clash = start(dir, freePort(), freePort(), null, clashLog);
+            assertThat(clash.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("stops by itself").isTrue();
+            assertThat(clash.exitValue()).isEqualTo(1);
+            assertThat(Files.readString(clashLog)).contains("Switchboard cannot start")
+                    .contains(dir.resolve("pg").toString()).contains("switchboard.embedded-db.dir")
+                    .doesNotContain("\tat ").doesNotContain("Exception");
+
             // Keys are created from the command line, on the same (running) embedded database.
             Path keysLog = dir.resolve("keys.log");
             Process keys = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -104,7 +113,8 @@ class PackagedAppIT {
             assertThat(app.exitValue()).isNotZero();
             assertThat(Files.readString(log)).contains(bad.toString())
                     .contains("model 'anthropic/claude-sonnet-4', endpoint 'amazon-bedrock'")
-                    .contains("'pricing.input' must not be negative");
+                    .contains("'pricing.input' must not be negative")
+                    .doesNotContain("\tat ").doesNotContain("Failed to start application");
         } finally {
             stop(app);
         }

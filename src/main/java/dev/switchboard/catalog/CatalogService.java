@@ -44,7 +44,14 @@ public class CatalogService {
     private volatile Catalog current = Catalog.empty();
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
-        loader.load();
+        try {
+            loader.load();
+        } catch (CatalogException e) {
+            // An operator's mistake, not a crash: Quarkus prints a ConfigurationException's message alone (no stack
+            // trace) and exits non-zero. Without a cause, so that it is the root cause Quarkus looks at.
+            throw new io.quarkus.runtime.configuration.ConfigurationException(e.getMessage()
+                    + "\nFix the file (switchboard.catalog.files) and start again.");
+        }
         refresh();
     }
 

@@ -24,6 +24,8 @@ public final class EmbeddedDatabase {
     static final String DIR_ENV = "SWITCHBOARD_EMBEDDED_DB_DIR";
     static final String PORT_PROPERTY = "switchboard.embedded-db.port";
     static final String PORT_ENV = "SWITCHBOARD_EMBEDDED_DB_PORT";
+    static final String HOME_PROPERTY = "switchboard.home";
+    static final String HOME_ENV = "SWITCHBOARD_HOME";
     static final int DEFAULT_PORT = 54329;
 
     private EmbeddedDatabase() {
@@ -85,7 +87,11 @@ public final class EmbeddedDatabase {
         if (configured != null) {
             return Path.of(configured).toAbsolutePath();
         }
-        return Path.of(System.getProperty("user.home"), ".switchboard", "pg");
+        String home = firstNonBlank(props.getProperty(HOME_PROPERTY), env.get(HOME_ENV));
+        if (home != null) {
+            return Path.of(home).toAbsolutePath().resolve("pg");
+        }
+        return Path.of(props.getProperty("user.home", System.getProperty("user.home")), ".switchboard", "pg");
     }
 
     static int port(Map<String, String> env, Properties props) {
@@ -96,7 +102,8 @@ public final class EmbeddedDatabase {
         try {
             return Integer.parseInt(configured.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("switchboard.embedded-db.port must be a port number, got '" + configured + "'");
+            throw new StartFailure("switchboard.embedded-db.port (SWITCHBOARD_EMBEDDED_DB_PORT) must be a port number, "
+                    + "got '" + configured + "'.");
         }
     }
 
@@ -104,6 +111,22 @@ public final class EmbeddedDatabase {
         try {
             Files.createDirectories(dir);
             return builder(dir, port).start();
+        } catch (IllegalStateException e) {
+            // another process holds the lock: zonky says "could not lock"; this same JVM holds it: the channel's
+            // OverlappingFileLockException
+            boolean locked = e instanceof java.nio.channels.OverlappingFileLockException
+                    || (e.getMessage() != null && e.getMessage().startsWith("could not lock"));
+            if (!locked) {
+                LOG.debugf(e, "Start of the embedded PostgreSQL");
+                throw new StartFailure("Could not start the embedded PostgreSQL in " + dir + " on port " + port
+                        + ": " + e.getMessage() + ". " + HOW_TO_CHANGE);
+            }
+            // zonky holds an exclusive lock on <dir>/epg-lock while its server runs: another instance owns it
+            throw new StartFailure("The embedded PostgreSQL data directory " + dir + " is in use by another "
+                    + "Switchboard (or 'keys' command) on this machine. Stop that one, or give this instance a "
+                    + "directory and port of its own with switchboard.embedded-db.dir and switchboard.embedded-db.port "
+                    + "(SWITCHBOARD_EMBEDDED_DB_DIR, SWITCHBOARD_EMBEDDED_DB_PORT), or point it at a PostgreSQL "
+                    + "server with QUARKUS_DATASOURCE_JDBC_URL.");
         } catch (IOException first) {
             // After a hard kill the data directory keeps a stale postmaster.pid and the first start fails; the
             // second one succeeds because pg_ctl then sees no live process behind it.
@@ -114,14 +137,24 @@ public final class EmbeddedDatabase {
                 try {
                     Files.deleteIfExists(pid);
                     return builder(dir, port).start();
-                } catch (IOException second) {
-                    first.addSuppressed(second);
+                } catch (IOException | IllegalStateException second) {
+                    LOG.debugf(second, "Second start of the embedded PostgreSQL");
                 }
             }
-            throw new IllegalStateException("Could not start the embedded PostgreSQL in " + dir + " on port " + port
-                    + ": " + first.getMessage() + ". Set QUARKUS_DATASOURCE_JDBC_URL to use an existing server, "
-                    + "or SWITCHBOARD_EMBEDDED_DB_PORT / SWITCHBOARD_EMBEDDED_DB_DIR to change port or directory.",
-                    first);
+            LOG.debugf(first, "Start of the embedded PostgreSQL");
+            throw new StartFailure("Could not start the embedded PostgreSQL in " + dir + " on port " + port + ": "
+                    + first.getMessage() + ". Is the port taken? " + HOW_TO_CHANGE);
+        }
+    }
+
+    private static final String HOW_TO_CHANGE = "Set switchboard.embedded-db.port / switchboard.embedded-db.dir "
+            + "(SWITCHBOARD_EMBEDDED_DB_PORT, SWITCHBOARD_EMBEDDED_DB_DIR) to change port or directory, or "
+            + "QUARKUS_DATASOURCE_JDBC_URL to use an existing server.";
+
+    /** A start-up problem the operator can fix, said in one line: the launcher prints it and exits, no stack trace. */
+    public static final class StartFailure extends RuntimeException {
+        StartFailure(String message) {
+            super(message, null, false, false);
         }
     }
 

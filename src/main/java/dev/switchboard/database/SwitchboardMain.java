@@ -21,6 +21,15 @@ import java.net.Socket;
 public class SwitchboardMain {
 
     public static void main(String... args) {
+        try {
+            launch(args);
+        } catch (EmbeddedDatabase.StartFailure e) {
+            System.err.println("Switchboard cannot start: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void launch(String... args) {
         if (args.length > 0 && "keys".equals(args[0])) {
             KeysCommand.QUIET_RUN.forEach((k, v) -> {
                 if (System.getProperty(k) == null) {

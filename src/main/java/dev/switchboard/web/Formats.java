@@ -110,6 +110,11 @@ public final class Formats {
         return count(n) + (n == 1 ? " sample" : " samples");
     }
 
+    /** "1 call", "3 calls". */
+    public static String calls(long n) {
+        return count(n) + (n == 1 ? " call" : " calls");
+    }
+
     private static String trim(BigDecimal value) {
         return value.stripTrailingZeros().toPlainString();
     }

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EmbeddedDatabaseTest {
 
@@ -71,6 +72,41 @@ class EmbeddedDatabaseTest {
                 .isEqualTo(Path.of(System.getProperty("user.home"), ".switchboard", "pg"));
         assertThat(EmbeddedDatabase.dataDirectory(Map.of("SWITCHBOARD_EMBEDDED_DB_DIR", "/srv/sb"), new Properties()))
                 .isEqualTo(Path.of("/srv/sb"));
+        Properties home = new Properties();
+        home.setProperty("user.home", "/home/someone");
+        assertThat(EmbeddedDatabase.dataDirectory(Map.of(), home))
+                .isEqualTo(Path.of("/home/someone", ".switchboard", "pg"));
+        assertThat(EmbeddedDatabase.dataDirectory(Map.of("SWITCHBOARD_HOME", "/var/lib/switchboard"), home))
+                .isEqualTo(Path.of("/var/lib/switchboard", "pg"));
+        // the explicit directory wins over the home
+        assertThat(EmbeddedDatabase.dataDirectory(Map.of("SWITCHBOARD_HOME", "/var/lib/switchboard",
+                "SWITCHBOARD_EMBEDDED_DB_DIR", "/srv/sb"), home)).isEqualTo(Path.of("/srv/sb"));
+    }
+
+    @Test
+    void aSecondStartOnTheSameDirectorySaysWhatToChangeInOneLine(@TempDir Path dir) throws Exception {
+        Properties first = new Properties();
+        first.setProperty("switchboard.embedded-db.dir", dir.toString());
+        first.setProperty("switchboard.embedded-db.port", Integer.toString(freePort()));
+        try (EmbeddedPostgres pg = EmbeddedDatabase.startIfNoDatasourceConfigured(Map.of(), first).orElseThrow()) {
+            Properties second = new Properties();
+            second.setProperty("switchboard.embedded-db.dir", dir.toString());
+            second.setProperty("switchboard.embedded-db.port", Integer.toString(freePort()));
+            assertThatThrownBy(() -> EmbeddedDatabase.startIfNoDatasourceConfigured(Map.of(), second))
+                    .isInstanceOf(EmbeddedDatabase.StartFailure.class)
+                    .hasMessageContaining(dir.toString()).hasMessageContaining("in use by another")
+                    .hasMessageContaining("switchboard.embedded-db.dir")
+                    .hasMessageContaining("switchboard.embedded-db.port")
+                    .satisfies(e -> assertThat(e.getStackTrace()).isEmpty());
+        }
+    }
+
+    @Test
+    void aPortThatIsNotANumberIsSaidPlainly() {
+        Properties props = new Properties();
+        props.setProperty("switchboard.embedded-db.port", "fifty");
+        assertThatThrownBy(() -> EmbeddedDatabase.port(Map.of(), props))
+                .isInstanceOf(EmbeddedDatabase.StartFailure.class).hasMessageContaining("'fifty'");
     }
 
     private static int freePort() throws IOException {

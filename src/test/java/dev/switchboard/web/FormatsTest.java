@@ -49,5 +49,8 @@ class FormatsTest {
         assertThat(Formats.percent(99.97)).isEqualTo("99.97%");
         assertThat(Formats.samples(1)).isEqualTo("1 sample");
         assertThat(Formats.samples(1234)).isEqualTo("1,234 samples");
+        assertThat(Formats.calls(1)).isEqualTo("1 call");
+        assertThat(Formats.calls(0)).isEqualTo("0 calls");
+        assertThat(Formats.calls(2500)).isEqualTo("2,500 calls");
     }
 }
