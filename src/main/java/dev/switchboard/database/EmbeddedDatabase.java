@@ -112,21 +112,14 @@ public final class EmbeddedDatabase {
             Files.createDirectories(dir);
             return builder(dir, port).start();
         } catch (IllegalStateException e) {
-            // another process holds the lock: zonky says "could not lock"; this same JVM holds it: the channel's
-            // OverlappingFileLockException
-            boolean locked = e instanceof java.nio.channels.OverlappingFileLockException
-                    || (e.getMessage() != null && e.getMessage().startsWith("could not lock"));
-            if (!locked) {
-                LOG.debugf(e, "Start of the embedded PostgreSQL");
-                throw new StartFailure("Could not start the embedded PostgreSQL in " + dir + " on port " + port
-                        + ": " + e.getMessage() + ". " + HOW_TO_CHANGE);
+            if (lockHeld(e)) {
+                throw new StartFailure("The embedded PostgreSQL data directory " + dir + " is in use by another "
+                        + "Switchboard (or 'keys' command) on this machine: stop that one, or give this instance its "
+                        + "own. " + HOW_TO_CHANGE);
             }
-            // zonky holds an exclusive lock on <dir>/epg-lock while its server runs: another instance owns it
-            throw new StartFailure("The embedded PostgreSQL data directory " + dir + " is in use by another "
-                    + "Switchboard (or 'keys' command) on this machine. Stop that one, or give this instance a "
-                    + "directory and port of its own with switchboard.embedded-db.dir and switchboard.embedded-db.port "
-                    + "(SWITCHBOARD_EMBEDDED_DB_DIR, SWITCHBOARD_EMBEDDED_DB_PORT), or point it at a PostgreSQL "
-                    + "server with QUARKUS_DATASOURCE_JDBC_URL.");
+            LOG.debugf(e, "Start of the embedded PostgreSQL");
+            throw new StartFailure("Could not start the embedded PostgreSQL in " + dir + " on port " + port + ": "
+                    + e.getMessage() + ". " + HOW_TO_CHANGE);
         } catch (IOException first) {
             // After a hard kill the data directory keeps a stale postmaster.pid and the first start fails; the
             // second one succeeds because pg_ctl then sees no live process behind it.
@@ -145,6 +138,15 @@ public final class EmbeddedDatabase {
             throw new StartFailure("Could not start the embedded PostgreSQL in " + dir + " on port " + port + ": "
                     + first.getMessage() + ". Is the port taken? " + HOW_TO_CHANGE);
         }
+    }
+
+    /**
+     * zonky holds an exclusive lock on {@code <dir>/epg-lock} while its server runs: held by another process, it says
+     * "could not lock"; held by this same JVM, the file channel throws OverlappingFileLockException.
+     */
+    private static boolean lockHeld(IllegalStateException e) {
+        return e instanceof java.nio.channels.OverlappingFileLockException
+                || (e.getMessage() != null && e.getMessage().startsWith("could not lock"));
     }
 
     private static final String HOW_TO_CHANGE = "Set switchboard.embedded-db.port / switchboard.embedded-db.dir "

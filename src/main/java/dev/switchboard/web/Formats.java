@@ -107,12 +107,16 @@ public final class Formats {
 
     /** "1 sample", "3 samples". */
     public static String samples(long n) {
-        return count(n) + (n == 1 ? " sample" : " samples");
+        return counted(n, "sample");
     }
 
     /** "1 call", "3 calls". */
     public static String calls(long n) {
-        return count(n) + (n == 1 ? " call" : " calls");
+        return counted(n, "call");
+    }
+
+    private static String counted(long n, String noun) {
+        return count(n) + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static String trim(BigDecimal value) {

@@ -49,9 +49,7 @@ class EmbeddedDatabaseTest {
 
     @Test
     void dataSurvivesARestart(@TempDir Path dir) throws Exception {
-        Properties props = new Properties();
-        props.setProperty("switchboard.embedded-db.dir", dir.toString());
-        props.setProperty("switchboard.embedded-db.port", Integer.toString(freePort()));
+        Properties props = embeddedAt(dir, freePort());
         try (EmbeddedPostgres pg = EmbeddedDatabase.startIfNoDatasourceConfigured(Map.of(), props).orElseThrow()) {
             String url = props.getProperty("quarkus.datasource.jdbc.url");
             assertThat(url).startsWith("jdbc:postgresql://localhost:");
@@ -85,13 +83,9 @@ class EmbeddedDatabaseTest {
 
     @Test
     void aSecondStartOnTheSameDirectorySaysWhatToChangeInOneLine(@TempDir Path dir) throws Exception {
-        Properties first = new Properties();
-        first.setProperty("switchboard.embedded-db.dir", dir.toString());
-        first.setProperty("switchboard.embedded-db.port", Integer.toString(freePort()));
+        Properties first = embeddedAt(dir, freePort());
         try (EmbeddedPostgres pg = EmbeddedDatabase.startIfNoDatasourceConfigured(Map.of(), first).orElseThrow()) {
-            Properties second = new Properties();
-            second.setProperty("switchboard.embedded-db.dir", dir.toString());
-            second.setProperty("switchboard.embedded-db.port", Integer.toString(freePort()));
+            Properties second = embeddedAt(dir, freePort());
             assertThatThrownBy(() -> EmbeddedDatabase.startIfNoDatasourceConfigured(Map.of(), second))
                     .isInstanceOf(EmbeddedDatabase.StartFailure.class)
                     .hasMessageContaining(dir.toString()).hasMessageContaining("in use by another")
@@ -107,6 +101,13 @@ class EmbeddedDatabaseTest {
         props.setProperty("switchboard.embedded-db.port", "fifty");
         assertThatThrownBy(() -> EmbeddedDatabase.port(Map.of(), props))
                 .isInstanceOf(EmbeddedDatabase.StartFailure.class).hasMessageContaining("'fifty'");
+    }
+
+    private static Properties embeddedAt(Path dir, int port) {
+        Properties props = new Properties();
+        props.setProperty("switchboard.embedded-db.dir", dir.toString());
+        props.setProperty("switchboard.embedded-db.port", Integer.toString(port));
+        return props;
     }
 
     private static int freePort() throws IOException {
