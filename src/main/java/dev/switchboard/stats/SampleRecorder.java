@@ -1,5 +1,9 @@
 package dev.switchboard.stats;
 
+import dev.switchboard.database.BufferMetrics;
+import dev.switchboard.database.BufferWatch;
+import dev.switchboard.database.BuffersConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -40,12 +44,21 @@ public class SampleRecorder {
     @Inject
     StatsConfig config;
 
+    @Inject
+    BuffersConfig buffers;
+
+    @Inject
+    MeterRegistry registry;
+
     private SampleBuffer buffer;
-    private volatile boolean failing;
+    private BufferWatch watch;
 
     @PostConstruct
     void init() {
         buffer = new SampleBuffer(config.queueCapacity(), config.flushBatchSize());
+        watch = new BufferWatch("samples", buffers);
+        BufferMetrics.register(registry, "samples", new BufferMetrics.Readings(buffer::queued, config.queueCapacity(),
+                buffer::written, buffer::dropped, buffer::rejected, watch::flushFailures));
     }
 
     /** Queues a sample for writing; never blocks. False when the queue is full and the sample was dropped. */
@@ -59,17 +72,14 @@ public class SampleRecorder {
         if (result.rejected() > 0) {
             Log.warnf("Samples: the database refused %d samples; they were dropped", result.rejected());
         }
-        if (result.failure() != null) {
-            if (!failing) {
-                Log.warnf("Samples: writing to the database failed, keeping %d samples queued (bound %d) and "
-                        + "retrying: %s", buffer.queued(), config.queueCapacity(), result.failure().getMessage());
-            }
-            failing = true;
-        } else if (failing) {
-            failing = false;
-            Log.infof("Samples: writing to the database works again (%d dropped while it did not)", buffer.dropped());
-        }
+        watch.flushed(result.failure(), buffer.queued(), config.queueCapacity());
+        watch.dropped(buffer.dropped(), config.queueCapacity());
         return result.written();
+    }
+
+    /** True while writing fails because the database cannot be reached (it is retried every recheck interval). */
+    public boolean databaseDown() {
+        return watch.down();
     }
 
     public Counters counters() {
@@ -78,7 +88,11 @@ public class SampleRecorder {
 
     @Scheduled(every = "${switchboard.stats.flush-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledFlush() {
-        flush();
+        if (watch.mayTry()) {
+            flush();
+        } else {
+            watch.dropped(buffer.dropped(), config.queueCapacity());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {

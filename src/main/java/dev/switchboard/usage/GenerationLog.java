@@ -3,6 +3,10 @@ package dev.switchboard.usage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.llm.Usage;
+import dev.switchboard.database.BufferMetrics;
+import dev.switchboard.database.BufferWatch;
+import dev.switchboard.database.BuffersConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -59,13 +63,21 @@ public class GenerationLog {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    BuffersConfig buffers;
+
+    @Inject
+    MeterRegistry registry;
+
     private GenerationBuffer buffer;
-    private volatile boolean failing;
-    private volatile long droppedReported;
+    private BufferWatch watch;
 
     @PostConstruct
     void init() {
         buffer = new GenerationBuffer(config.bufferSize(), config.batchSize(), config.recentCacheSize());
+        watch = new BufferWatch("generations", buffers);
+        BufferMetrics.register(registry, "generations", new BufferMetrics.Readings(buffer::queued, config.bufferSize(),
+                buffer::written, buffer::dropped, buffer::rejected, watch::flushFailures));
     }
 
     /** Queues a generation for writing; never blocks. False when the buffer is full and it was dropped (counted). */
@@ -80,23 +92,14 @@ public class GenerationLog {
             Log.warnf("Generations: the database refused %d generations, which are lost: %s",
                     result.refused().size(), result.refused());
         }
-        long dropped = buffer.dropped();
-        if (dropped > droppedReported) {
-            Log.warnf("Generations: %d dropped because the buffer (%d) was full", dropped - droppedReported,
-                    config.bufferSize());
-            droppedReported = dropped;
-        }
-        if (result.failure() != null) {
-            if (!failing) {
-                Log.warnf("Generations: writing to the database failed, keeping %d queued (bound %d) and retrying: %s",
-                        buffer.queued(), config.bufferSize(), result.failure().getMessage());
-            }
-            failing = true;
-        } else if (failing) {
-            failing = false;
-            Log.infof("Generations: writing to the database works again (%d dropped while it did not)", dropped);
-        }
+        watch.flushed(result.failure(), buffer.queued(), config.bufferSize());
+        watch.dropped(buffer.dropped(), config.bufferSize());
         return result.written();
+    }
+
+    /** True while writing fails because the database cannot be reached (it is retried every recheck interval). */
+    public boolean databaseDown() {
+        return watch.down();
     }
 
     public Counters counters() {
@@ -136,7 +139,11 @@ public class GenerationLog {
     @Scheduled(every = "${switchboard.generations.flush-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledFlush() {
-        flush();
+        if (watch.mayTry()) {
+            flush();
+        } else {
+            watch.dropped(buffer.dropped(), config.bufferSize());
+        }
     }
 
     /** Idempotent, so every replica may run it. */

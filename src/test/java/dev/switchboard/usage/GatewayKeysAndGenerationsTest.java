@@ -225,6 +225,27 @@ class GatewayKeysAndGenerationsTest {
         }
     }
 
+    @Test
+    void theBuffersShowOnTheMetricsEndpoint() {
+        long before = log.counters().written();
+        assertThat(log.record(generation(null, "ok"))).isTrue();
+        log.flush();
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String buffer : List.of("samples", "generations")) {
+            for (String name : List.of("switchboard_buffer_queued", "switchboard_buffer_capacity",
+                    "switchboard_buffer_written_total", "switchboard_buffer_dropped_total",
+                    "switchboard_buffer_rejected_total", "switchboard_buffer_flush_failures_total")) {
+                assertThat(metrics).as(name + " of " + buffer).containsPattern(
+                        "(?m)^" + name + "\\{buffer=\"" + buffer + "\"[^}]*} [0-9.E+-]+$");
+            }
+        }
+        assertThat(metrics).containsPattern("(?m)^switchboard_buffer_capacity\\{buffer=\"generations\"[^}]*} 10000\\.0$");
+        java.util.regex.Matcher written = java.util.regex.Pattern.compile(
+                "(?m)^switchboard_buffer_written_total\\{buffer=\"generations\"[^}]*} ([0-9.E+-]+)$").matcher(metrics);
+        assertThat(written.find()).isTrue();
+        assertThat(Double.parseDouble(written.group(1))).isGreaterThanOrEqualTo(before + 1);
+    }
+
     static GenerationRecord generation(String keyId, String status) {
         return new GenerationRecord("gen-" + UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MICROS), keyId,
                 "anthropic/claude-sonnet-4", "anthropic/claude-sonnet-4", "amazon-bedrock", 12L, "openai", true,
