@@ -18,6 +18,23 @@ public final class SqlStates {
                 || state.startsWith("40");
     }
 
+    /**
+     * Whether {@code failure} was caused by the database being out of reach (anywhere in its causes: the pool, the
+     * driver or Hibernate may have wrapped it): connection trouble (08), resources (53), operator intervention (57,
+     * e.g. a shutdown), or a pool that could not hand out a connection (no state). Not serialisation failures.
+     */
+    public static boolean isUnavailable(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 16; depth++) {
+            if (t instanceof SQLException s) {
+                String state = stateOf(s);
+                return state == null || state.startsWith("08") || state.startsWith("53") || state.startsWith("57");
+            }
+            t = t.getCause();
+        }
+        return false;
+    }
+
     /** A batch error may carry its state only on the chained exception of the statement that failed. */
     private static String stateOf(SQLException e) {
         Throwable t = e;

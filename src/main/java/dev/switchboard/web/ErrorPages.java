@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+import dev.switchboard.database.SqlStates;
 import io.quarkus.logging.Log;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -62,8 +63,14 @@ public class ErrorPages {
                 .entity(Templates.error(status, "That did not work", message, null)).build();
     }
 
+    /** Seconds a client is asked to wait before trying again while the database is away. */
+    static final int RETRY_AFTER_SECONDS = 10;
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (SqlStates.isUnavailable(e)) {
+            return databaseUnavailable(uri);
+        }
         String incident = UUID.randomUUID().toString().substring(0, 8);
         // one line at ERROR (no stack trace in the log); the stack for whoever turns this logger to DEBUG
         Log.errorf("Unexpected error %s on %s: %s", incident, uri.getPath(), e);
@@ -77,13 +84,36 @@ public class ErrorPages {
                 .build();
     }
 
+    /**
+     * What needs the database while it is away: a 503 that says so and when to come back, not an incident. Pages that
+     * read only memory (the models list) and the proxy keep working meanwhile; nothing is logged here, the buffers
+     * and the background jobs already say once that the database is gone.
+     */
+    private static Response databaseUnavailable(UriInfo uri) {
+        Response.ResponseBuilder answer;
+        if (isApi(uri)) {
+            answer = jsonError(503, "service_unavailable", "The database is unavailable, so this cannot be answered now; "
+                    + "the proxy keeps serving. Try again in " + RETRY_AFTER_SECONDS + " seconds.");
+        } else {
+            answer = Response.status(503).type(MediaType.TEXT_HTML_TYPE).entity(Templates.error(503,
+                    "Database unavailable", "This page needs the database, which cannot be reached right now. The "
+                            + "gateway keeps serving API calls meanwhile, and this page comes back by itself once "
+                            + "the database does: try again in a few seconds.", null));
+        }
+        return answer.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)).build();
+    }
+
     private static boolean isApi(UriInfo uri) {
         String path = uri.getPath();
         return path.startsWith("/api/") || path.startsWith("/v1/");
     }
 
     private static Response json(int status, String type, String message) {
+        return jsonError(status, type, message).build();
+    }
+
+    private static Response.ResponseBuilder jsonError(int status, String type, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("error", Map.of("message", message, "type", type, "code", status))).build();
+                .entity(Map.of("error", Map.of("message", message, "type", type, "code", status)));
     }
 }
