@@ -10,6 +10,8 @@ public enum ProxyErrorType {
     PERMISSION(403, "permission_error", "permission_error"),
     NOT_FOUND(404, "not_found_error", "not_found_error"),
     REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
+    /** A gateway key's spend budget for its period is used up (OpenAI's quota error, Anthropic's billing error). */
+    BUDGET_EXCEEDED(402, "insufficient_quota", "billing_error"),
     RATE_LIMITED(429, "rate_limit_error", "rate_limit_error"),
     /** Every candidate failed with a provider-side error. */
     UPSTREAM_FAILED(502, "api_error", "api_error"),

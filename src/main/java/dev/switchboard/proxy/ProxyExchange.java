@@ -5,6 +5,7 @@ import dev.switchboard.api.ProxyErrorType;
 import dev.switchboard.api.ProxyRequest;
 import dev.switchboard.api.Served;
 import dev.switchboard.catalog.CatalogEndpoint;
+import dev.switchboard.limits.KeyLimiter;
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.ChatRequest;
 import dev.switchboard.llm.ChatResponse;
@@ -59,6 +60,8 @@ final class ProxyExchange {
     private final ProxyRequest request;
     private final RoutePlan plan;
     private final String keyId;
+    /** What the key's limits were charged for this call, settled with its usage and cost once it ends. */
+    private final KeyLimiter.Charge charge;
     private final ProxyServices services;
     private final String generationId;
     private final Instant createdAt;
@@ -107,7 +110,8 @@ final class ProxyExchange {
     }
 
     ProxyExchange(HttpServerResponse response, Context context, ClientDialect dialect, ProxyRequest request,
-                  RoutePlan plan, String keyId, String generationId, ProxyServices services) {
+                  RoutePlan plan, String keyId, KeyLimiter.Charge charge, String generationId,
+                  ProxyServices services) {
         this.response = response;
         this.context = context;
         // An event loop runs one thing at a time: results that arrive on the request's own event-loop thread are
@@ -124,6 +128,7 @@ final class ProxyExchange {
         this.request = request;
         this.plan = plan;
         this.keyId = keyId;
+        this.charge = charge;
         this.services = services;
         this.generationId = generationId;
         this.createdAt = Instant.now();
@@ -462,6 +467,7 @@ final class ProxyExchange {
                         : served.finish.name().toLowerCase(java.util.Locale.ROOT),
                 usage, cost, ttft, millis(System.nanoTime() - startNanos), List.copyOf(attempts));
         services.generations.record(record);
+        services.limiter.settle(charge, usage, cost);
     }
 
     private BigDecimal cost(Attempt attempt) {

@@ -12,9 +12,14 @@ import dev.switchboard.api.RoutingExtensions;
 import dev.switchboard.api.anthropic.AnthropicClientDialect;
 import dev.switchboard.api.openai.OpenAiClientDialect;
 import dev.switchboard.api.openai.OpenAiModelList;
+import dev.switchboard.limits.KeyLimiter;
+import dev.switchboard.limits.RateLimitHeaders;
+import dev.switchboard.limits.RateLimitState;
+import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.RoutePlanner;
 import dev.switchboard.usage.AuthResult;
+import dev.switchboard.usage.GatewayKey;
 import dev.switchboard.usage.GatewayKeys;
 import io.quarkus.logging.Log;
 import io.vertx.core.Context;
@@ -30,6 +35,7 @@ import jakarta.inject.Inject;
 
 import java.security.SecureRandom;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The proxy's HTTP face: plain Vert.x routes on the event loop (the portal and JSON API stay on Quarkus REST), so a
@@ -86,8 +92,7 @@ public class ProxyRoutes {
                     null, "invalid_api_key"), null, null);
             return;
         }
-        String keyId = auth instanceof AuthResult.Allowed allowed && allowed.key() != null ? allowed.key().id()
-                : null;
+        GatewayKey key = auth instanceof AuthResult.Allowed allowed ? allowed.key() : null;
         long limit = services.config.maxBodyBytes();
         String declared = request.getHeader("content-length");
         if (declared != null && parseLong(declared) > limit) {
@@ -110,13 +115,13 @@ public class ProxyRoutes {
         request.exceptionHandler(e -> Log.debugf("Reading a proxy request failed: %s", e.getMessage()));
         request.endHandler(v -> {
             if (!over[0]) {
-                handle(ctx, dialect, body, keyId);
+                handle(ctx, dialect, body, key);
             }
         });
         request.resume();
     }
 
-    private void handle(RoutingContext ctx, ClientDialect dialect, Buffer bytes, String keyId) {
+    private void handle(RoutingContext ctx, ClientDialect dialect, Buffer bytes, GatewayKey key) {
         HttpServerResponse response = ctx.response();
         try {
             ObjectNode body = parseJson(bytes);
@@ -124,8 +129,20 @@ public class ProxyRoutes {
             request = request.withRouting(RoutingExtensions.parse(body));
             RoutePlan plan = new RoutePlanner(services.catalog.current(), services.stats::forEndpoint,
                     services.health).plan(request.routing(), request.chat());
+            KeyLimiter.Charge charge = null;
+            if (key != null && key.limits().any()) {
+                KeyLimiter.Admission admission = services.limiter.admit(key.id(), key.limits(),
+                        services.limiter.estimate(bytes.length(), request.chat().maxTokens()));
+                rateLimitHeaders(response, dialect, admission.state());
+                if (admission instanceof KeyLimiter.Refused refused) {
+                    ProxyResponses.error(response, dialect, refused.error(), refused.retryAfter(), null);
+                    return;
+                }
+                charge = ((KeyLimiter.Admitted) admission).charge();
+            }
             Context context = Vertx.currentContext();
-            new ProxyExchange(response, context, dialect, request, plan, keyId, generationId(), services).start();
+            new ProxyExchange(response, context, dialect, request, plan, key == null ? null : key.id(), charge,
+                    generationId(), services).start();
         } catch (ProxyException e) {
             ProxyResponses.error(response, dialect, e.error(), null, null);
         } catch (RuntimeException e) {
@@ -137,6 +154,16 @@ public class ProxyRoutes {
                     "The gateway failed on this request (incident " + incident + "); a retry may help.", null,
                     null), null, null);
         }
+    }
+
+    /** Set before anything is written, so every answer carries them: the call's own, an error, a stream. */
+    private void rateLimitHeaders(HttpServerResponse response, ClientDialect dialect, RateLimitState state) {
+        if (state == null) {
+            return;
+        }
+        Map<String, String> headers = dialect.nativeKind() == ProviderKind.ANTHROPIC
+                ? RateLimitHeaders.anthropic(state, services.limitsClock.now()) : RateLimitHeaders.openAi(state);
+        headers.forEach(response::putHeader);
     }
 
     private static ObjectNode parseJson(Buffer bytes) {

@@ -2,6 +2,8 @@ package dev.switchboard.proxy;
 
 import dev.switchboard.catalog.CatalogEndpoint;
 import dev.switchboard.catalog.CatalogService;
+import dev.switchboard.limits.KeyLimiter;
+import dev.switchboard.limits.LimitsClock;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.UpstreamTarget;
 import dev.switchboard.providers.UpstreamTargets;
@@ -48,6 +50,12 @@ public class ProxyServices {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    KeyLimiter limiter;
+
+    @Inject
+    LimitsClock limitsClock;
 
     /** The last target built per endpoint id, with the catalog endpoint it was built for. */
     private final ConcurrentHashMap<Long, CachedTarget> targetCache = new ConcurrentHashMap<>();

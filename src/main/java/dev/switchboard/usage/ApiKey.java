@@ -6,6 +6,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import dev.switchboard.limits.BudgetPeriod;
+import dev.switchboard.limits.KeyLimits;
+
+import java.math.BigDecimal;
 import java.time.Instant;
 
 /** A gateway key as stored: its hash, never the key. */
@@ -30,6 +34,29 @@ public class ApiKey extends PanacheEntityBase {
 
     @Column(name = "revoked_at")
     public Instant revokedAt;
+
+    @Column(name = "rpm_limit")
+    public Integer rpmLimit;
+
+    @Column(name = "tpm_limit")
+    public Integer tpmLimit;
+
+    @Column(name = "budget_usd", precision = 15, scale = 6)
+    public BigDecimal budgetUsd;
+
+    @Column(name = "budget_period", nullable = false)
+    public String budgetPeriod = BudgetPeriod.MONTHLY.id();
+
+    KeyLimits limits() {
+        return new KeyLimits(rpmLimit, tpmLimit, budgetUsd, BudgetPeriod.parse(budgetPeriod));
+    }
+
+    void limits(KeyLimits limits) {
+        rpmLimit = limits.rpm();
+        tpmLimit = limits.tpm();
+        budgetUsd = limits.budgetUsd();
+        budgetPeriod = limits.period().id();
+    }
 
     ApiKeyView view() {
         return new ApiKeyView(id, name, prefix, createdAt, revokedAt);

@@ -2,6 +2,8 @@ package dev.switchboard.usage;
 
 import dev.switchboard.catalog.CatalogService;
 import dev.switchboard.catalog.ProviderStatus;
+import dev.switchboard.limits.BudgetPeriod;
+import dev.switchboard.limits.KeyLimits;
 import dev.switchboard.sim.DemoMode;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -26,7 +28,7 @@ import java.util.Optional;
 /**
  * The check every proxied call makes, answered from memory: the active keys by hash, loaded at start-up, re-read in
  * the background ({@code switchboard.auth.refresh-interval}) so that other replicas' changes arrive, and changed at
- * once by this replica's own creations and revocations. The master key ({@code switchboard.auth.master-key}) always
+ * once by this replica's own creations, revocations and limit changes. Each key comes with its limits. The master key ({@code switchboard.auth.master-key}) always
  * works.
  * <p>
  * The proxy is open (every call allowed) only in demo mode without a master key: a newcomer's first run works with
@@ -132,10 +134,13 @@ public class GatewayKeys {
         }
         Map<String, GatewayKey> read = new HashMap<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("select id, name, key_hash from api_keys where revoked_at is null");
+             PreparedStatement ps = c.prepareStatement("select id, name, key_hash, rpm_limit, tpm_limit, budget_usd, "
+                     + "budget_period from api_keys where revoked_at is null");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                read.put(rs.getString(3), new GatewayKey(rs.getString(1), rs.getString(2), false));
+                read.put(rs.getString(3), new GatewayKey(rs.getString(1), rs.getString(2), false, new KeyLimits(
+                        (Integer) rs.getObject(4), (Integer) rs.getObject(5), rs.getBigDecimal(6),
+                        BudgetPeriod.parse(rs.getString(7)))));
             }
         } catch (SQLException e) {
             if (!refreshFailing) {
@@ -168,7 +173,7 @@ public class GatewayKeys {
             if (change.revoked()) {
                 next.values().removeIf(k -> k.id().equals(change.id()));
             } else {
-                next.put(change.keyHash(), new GatewayKey(change.id(), change.name(), false));
+                next.put(change.keyHash(), new GatewayKey(change.id(), change.name(), false, change.limits()));
             }
             byHash = Map.copyOf(next);
         }

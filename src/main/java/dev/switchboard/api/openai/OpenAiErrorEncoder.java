@@ -32,6 +32,7 @@ public final class OpenAiErrorEncoder {
             case PERMISSION -> "permission_denied";
             case NOT_FOUND -> "model_not_found";
             case REQUEST_TOO_LARGE -> "request_too_large";
+            case BUDGET_EXCEEDED -> "budget_exceeded";
             case RATE_LIMITED -> "rate_limit_exceeded";
             case UPSTREAM_FAILED -> "upstream_error";
             case UNAVAILABLE -> "service_unavailable";
