@@ -381,16 +381,18 @@ public final class AnthropicSimProtocol implements SimProtocol {
 
     private SimExchange.Answer injectedError(SimPlan plan, String requestId) {
         return switch (plan.fault()) {
-            case RATE_LIMITED -> {
+            case RATE_LIMITED, RATE_LIMITED_NO_RETRY_AFTER -> {
                 int seconds = plan.profile().retryAfterSeconds();
                 Map<String, String> headers = new LinkedHashMap<>();
                 headers.put("content-type", "application/json");
                 headers.put("request-id", requestId);
-                headers.put("retry-after", String.valueOf(seconds));
                 headers.put("anthropic-ratelimit-requests-limit", "50");
                 headers.put("anthropic-ratelimit-requests-remaining", "0");
-                headers.put("anthropic-ratelimit-requests-reset",
-                        Instant.now().plusSeconds(seconds).truncatedTo(ChronoUnit.SECONDS).toString());
+                if (plan.fault() == SimFault.RATE_LIMITED) {
+                    headers.put("retry-after", String.valueOf(seconds));
+                    headers.put("anthropic-ratelimit-requests-reset",
+                            Instant.now().plusSeconds(seconds).truncatedTo(ChronoUnit.SECONDS).toString());
+                }
                 yield new SimExchange.Answer(429, headers, SimRuntime.json(AnthropicSimWire.error("rate_limit_error",
                         "This request would exceed the rate limit for your organization of 50 requests per minute. "
                                 + "For details, refer to: https://docs.claude.com/en/api/rate-limits. You can see "
@@ -401,6 +403,7 @@ public final class AnthropicSimProtocol implements SimProtocol {
                     requestId);
             case UNAVAILABLE -> answer(503, AnthropicSimWire.error("api_error", "Service Unavailable", requestId),
                     requestId);
+            case BAD_GATEWAY -> SimExchange.Answer.badGateway();
             default -> answer(500, AnthropicSimWire.error("api_error", "Internal server error", requestId), requestId);
         };
     }

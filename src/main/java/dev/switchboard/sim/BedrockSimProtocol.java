@@ -344,8 +344,10 @@ public final class BedrockSimProtocol implements SimProtocol {
 
     static SimExchange.Answer injectedError(SimFault fault, String requestId) {
         return switch (fault) {
-            case RATE_LIMITED -> answer(requestId, 429, "ThrottlingException",
+            // Bedrock never sends Retry-After: both kinds of 429 look alike
+            case RATE_LIMITED, RATE_LIMITED_NO_RETRY_AFTER -> answer(requestId, 429, "ThrottlingException",
                     "Too many requests, please wait before trying again.");
+            case BAD_GATEWAY -> SimExchange.Answer.badGateway();
             case OVERLOADED -> answer(requestId, 503, "ServiceUnavailableException",
                     "Bedrock is unable to process your request.");
             case UNAVAILABLE -> answer(requestId, 503, "ServiceUnavailableException", "Service Unavailable");

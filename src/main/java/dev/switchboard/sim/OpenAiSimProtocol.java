@@ -312,14 +312,16 @@ public final class OpenAiSimProtocol implements SimProtocol {
 
     private SimExchange.Answer injectedError(SimPlan plan, String model) {
         return switch (plan.fault()) {
-            case RATE_LIMITED -> {
+            case RATE_LIMITED, RATE_LIMITED_NO_RETRY_AFTER -> {
                 int seconds = plan.profile().retryAfterSeconds();
                 Map<String, String> headers = headers(new SplittableRandom(plan.contentSeed()));
                 headers.put("content-type", "application/json");
-                headers.put("retry-after", String.valueOf(seconds));
+                if (plan.fault() == SimFault.RATE_LIMITED) {
+                    headers.put("retry-after", String.valueOf(seconds));
+                    headers.put("x-ratelimit-reset-requests", seconds + "s");
+                }
                 headers.put("x-ratelimit-limit-requests", "500");
                 headers.put("x-ratelimit-remaining-requests", "0");
-                headers.put("x-ratelimit-reset-requests", seconds + "s");
                 yield new SimExchange.Answer(429, headers, SimRuntime.json(OpenAiSimWire.error("Rate limit reached for "
                         + model + " in organization org-simulated on requests per min (RPM): Limit 500, Used 500, "
                         + "Requested 1. Please try again in " + seconds + "s. Visit "
@@ -330,6 +332,7 @@ public final class OpenAiSimProtocol implements SimProtocol {
                     + "later.", "server_error", null, null));
             case UNAVAILABLE -> answer(503, OpenAiSimWire.error("The server is overloaded or not ready yet.",
                     "server_error", null, null));
+            case BAD_GATEWAY -> SimExchange.Answer.badGateway();
             default -> answer(500, OpenAiSimWire.error("The server had an error while processing your request. Sorry "
                     + "about that!", "server_error", null, null));
         };

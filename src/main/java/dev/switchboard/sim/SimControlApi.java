@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
  * <li>{@code DELETE /_sim/profiles/{model}}: drops a model's profile; {@code DELETE /_sim/profiles}: back to the
  * profiles of start-up;</li>
  * <li>{@code GET /_sim/requests}: counters per model; {@code DELETE /_sim/requests}: zeroes them;</li>
+ * <li>{@code GET /_sim/connections}: {@code {"open": n, "inFlight": m}}, the connections open to the simulator and
+ * the model requests not yet over (answered to their end or left by the caller), for leak checks;</li>
  * <li>{@code POST /_sim/reset}: profiles, counters, prompt cache and every model's random sequence as at start-up.</li>
  * </ul>
  */
@@ -63,6 +65,8 @@ final class SimControlApi implements SimProtocol {
             }
         });
         router.get("/_sim/requests").handler(ctx -> json(ctx, 200, SimRuntime.JSON.valueToTree(runtime.counters().all())));
+        router.get("/_sim/connections").handler(ctx -> json(ctx, 200,
+                SimRuntime.JSON.valueToTree(runtime.connections().counts())));
         router.delete("/_sim/requests").handler(ctx -> {
             runtime.counters().reset();
             json(ctx, 200, SimRuntime.JSON.createObjectNode());

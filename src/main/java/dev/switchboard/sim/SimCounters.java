@@ -26,27 +26,41 @@ public final class SimCounters {
         RATE_LIMITED,
         OVERLOADED,
         UNAVAILABLE,
-        SERVER_ERROR
+        SERVER_ERROR,
+        RATE_LIMITED_NO_RETRY_AFTER,
+        BAD_GATEWAY,
+        RESET_AFTER_HEADERS,
+        STALLED,
+        BAD_FRAMING,
+        SLOW_DRIP
     }
 
     /** Errors injected before the first byte, by kind. */
-    public record Errors(long rateLimited, long overloaded, long unavailable, long serverError) {
+    public record Errors(long rateLimited, long overloaded, long unavailable, long serverError,
+            long rateLimitedNoRetryAfter, long badGateway) {
     }
 
     /** One model's counts. */
     public record ModelStats(long received, long completed, long rejected, long cancelled, long hung, long aborted,
-            long malformed, long midStreamErrors, Errors errors) {
+            long malformed, long midStreamErrors, Errors errors, long resetAfterHeaders, long stalled,
+            long badFraming, long slowDrips) {
     }
 
-    private static final Map<SimFault, Event> FAULT_EVENTS = new EnumMap<>(Map.of(
-            SimFault.RATE_LIMITED, Event.RATE_LIMITED,
-            SimFault.OVERLOADED, Event.OVERLOADED,
-            SimFault.UNAVAILABLE, Event.UNAVAILABLE,
-            SimFault.SERVER_ERROR, Event.SERVER_ERROR,
-            SimFault.HANG, Event.HUNG,
-            SimFault.ABORT, Event.ABORTED,
-            SimFault.MALFORMED, Event.MALFORMED,
-            SimFault.MID_STREAM_ERROR, Event.MID_STREAM_ERROR));
+    private static final Map<SimFault, Event> FAULT_EVENTS = new EnumMap<>(Map.ofEntries(
+            Map.entry(SimFault.RATE_LIMITED, Event.RATE_LIMITED),
+            Map.entry(SimFault.OVERLOADED, Event.OVERLOADED),
+            Map.entry(SimFault.UNAVAILABLE, Event.UNAVAILABLE),
+            Map.entry(SimFault.SERVER_ERROR, Event.SERVER_ERROR),
+            Map.entry(SimFault.HANG, Event.HUNG),
+            Map.entry(SimFault.ABORT, Event.ABORTED),
+            Map.entry(SimFault.MALFORMED, Event.MALFORMED),
+            Map.entry(SimFault.MID_STREAM_ERROR, Event.MID_STREAM_ERROR),
+            Map.entry(SimFault.RATE_LIMITED_NO_RETRY_AFTER, Event.RATE_LIMITED_NO_RETRY_AFTER),
+            Map.entry(SimFault.BAD_GATEWAY, Event.BAD_GATEWAY),
+            Map.entry(SimFault.RESET_AFTER_HEADERS, Event.RESET_AFTER_HEADERS),
+            Map.entry(SimFault.STALL, Event.STALLED),
+            Map.entry(SimFault.BAD_FRAMING, Event.BAD_FRAMING),
+            Map.entry(SimFault.SLOW_DRIP, Event.SLOW_DRIP)));
 
     private final Map<String, AtomicLongArray> counts = new ConcurrentHashMap<>();
 
@@ -72,7 +86,10 @@ public final class SimCounters {
                 a.get(Event.ABORTED.ordinal()), a.get(Event.MALFORMED.ordinal()),
                 a.get(Event.MID_STREAM_ERROR.ordinal()),
                 new Errors(a.get(Event.RATE_LIMITED.ordinal()), a.get(Event.OVERLOADED.ordinal()),
-                        a.get(Event.UNAVAILABLE.ordinal()), a.get(Event.SERVER_ERROR.ordinal())));
+                        a.get(Event.UNAVAILABLE.ordinal()), a.get(Event.SERVER_ERROR.ordinal()),
+                        a.get(Event.RATE_LIMITED_NO_RETRY_AFTER.ordinal()), a.get(Event.BAD_GATEWAY.ordinal())),
+                a.get(Event.RESET_AFTER_HEADERS.ordinal()), a.get(Event.STALLED.ordinal()),
+                a.get(Event.BAD_FRAMING.ordinal()), a.get(Event.SLOW_DRIP.ordinal()));
     }
 
     /** Every model seen, by id. */

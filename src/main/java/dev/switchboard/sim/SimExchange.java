@@ -17,6 +17,13 @@ public final class SimExchange {
 
     /** A complete HTTP answer: status, extra headers and body. */
     public record Answer(int status, Map<String, String> headers, Buffer body) {
+
+        /** What a provider's load balancer answers when the service behind it is gone: 502 with an HTML page. */
+        public static Answer badGateway() {
+            return new Answer(502, Map.of("content-type", "text/html"), Buffer.buffer("<html>\r\n<head><title>502 "
+                    + "Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
+                    + "</body>\r\n</html>\r\n"));
+        }
     }
 
     private final SimRuntime runtime;
@@ -26,6 +33,7 @@ public final class SimExchange {
     private final long startNanos = System.nanoTime();
     private boolean closed;
     private boolean closedByUs;
+    private boolean over;
 
     SimExchange(SimRuntime runtime, RoutingContext ctx, String model) {
         this.runtime = runtime;
@@ -33,12 +41,23 @@ public final class SimExchange {
         this.response = ctx.response();
         this.model = model;
         runtime.counters().count(model, SimCounters.Event.RECEIVED);
+        runtime.connections().requestStarted();
+        response.endHandler(v -> over());
         response.closeHandler(v -> {
             closed = true;
             if (!closedByUs && !response.ended() && !runtime.stopping()) {
                 runtime.counters().count(model, SimCounters.Event.CANCELLED);
             }
+            over();
         });
+    }
+
+    /** Once per request, whichever of its end and its connection's close comes first. */
+    private void over() {
+        if (!over) {
+            over = true;
+            runtime.connections().requestOver();
+        }
     }
 
     public String model() {
@@ -73,8 +92,29 @@ public final class SimExchange {
      */
     public void respond(SimPlan plan, int outputTokens, Answer answer, Answer midStreamError) {
         long delay = plan.ttftMs() + Math.round(Math.max(0, outputTokens - 1) * plan.msPerToken());
+        if (plan.fault() == SimFault.SLOW_DRIP) {
+            runtime.counters().count(model, SimCounters.Event.SLOW_DRIP);
+        }
         later(delay, () -> {
             switch (plan.fault()) {
+                case RESET_AFTER_HEADERS -> {
+                    runtime.counters().count(model, SimCounters.Event.RESET_AFTER_HEADERS);
+                    head(answer.status(), answer.headers());
+                    response.putHeader("content-length", String.valueOf(answer.body().length()));
+                    response.writeHead().onComplete(r -> closeConnection());
+                }
+                case STALL -> {
+                    // half the body, then nothing: the connection stays open until the client gives up
+                    runtime.counters().count(model, SimCounters.Event.STALLED);
+                    head(answer.status(), answer.headers());
+                    response.putHeader("content-length", String.valueOf(answer.body().length()));
+                    response.write(answer.body().slice(0, answer.body().length() / 2));
+                }
+                case BAD_FRAMING -> {
+                    runtime.counters().count(model, SimCounters.Event.BAD_FRAMING);
+                    sendCompleted(new Answer(answer.status(), answer.headers(),
+                            answer.body().slice(0, answer.body().length() / 2)));
+                }
                 case ABORT -> {
                     runtime.counters().count(model, SimCounters.Event.ABORTED);
                     head(answer.status(), answer.headers());
@@ -97,8 +137,12 @@ public final class SimExchange {
 
     /**
      * A stream: headers and the frames up to the first token at the TTFT, then each frame when its tokens are due at
-     * the profile's decode speed. The plan's stream fault hits one content frame: an abort closes the connection
-     * after it, a malformed frame replaces it, a mid-stream error ends the stream with {@code errorFrame} after it.
+     * the profile's decode speed (a slow drip's interval when it drips). A reset after headers closes the connection
+     * once the headers are out. The other stream faults hit one content frame: an abort closes the connection after
+     * it, a malformed frame replaces it, a mid-stream error ends the stream with {@code errorFrame} after it, a stall
+     * sends nothing more after it (the connection left open), and broken framing sends it without its SSE
+     * blank-line separator (it runs into the next event) or, on an AWS event stream, only its first half and ends
+     * the response there.
      */
     public void stream(SimPlan plan, Map<String, String> headers, List<SimFrame> frames, Buffer errorFrame) {
         long[] due = new long[frames.size()];
@@ -112,8 +156,7 @@ public final class SimExchange {
             }
         }
         int faultFrame = -1;
-        if (plan.fault() == SimFault.ABORT || plan.fault() == SimFault.MALFORMED
-                || plan.fault() == SimFault.MID_STREAM_ERROR) {
+        if (plan.fault().hitsAFrame()) {
             int nth = plan.faultChunk(contentFrames);
             for (int i = 0, seen = 0; i < frames.size(); i++) {
                 if (frames.get(i).carriesContent() && seen++ == nth) {
@@ -123,14 +166,24 @@ public final class SimExchange {
             }
         }
         int fault = faultFrame;
+        boolean eventStream = String.valueOf(headers.get("content-type")).startsWith(BedrockSimWire.EVENT_STREAM);
+        if (plan.fault() == SimFault.SLOW_DRIP) {
+            runtime.counters().count(model, SimCounters.Event.SLOW_DRIP);
+        }
         later(plan.ttftMs(), () -> {
             head(200, headers);
             response.setChunked(true);
-            pump(plan, frames, due, 0, fault, errorFrame);
+            if (plan.fault() == SimFault.RESET_AFTER_HEADERS) {
+                runtime.counters().count(model, SimCounters.Event.RESET_AFTER_HEADERS);
+                response.writeHead().onComplete(r -> closeConnection());
+                return;
+            }
+            pump(plan, frames, due, 0, fault, errorFrame, eventStream);
         });
     }
 
-    private void pump(SimPlan plan, List<SimFrame> frames, long[] due, int next, int faultFrame, Buffer errorFrame) {
+    private void pump(SimPlan plan, List<SimFrame> frames, long[] due, int next, int faultFrame, Buffer errorFrame,
+            boolean eventStream) {
         long elapsed = elapsedMs();
         int i = next;
         while (i < frames.size() && due[i] <= elapsed) {
@@ -153,6 +206,19 @@ public final class SimExchange {
                         response.write(frame.malformed() != null ? frame.malformed()
                                 : frame.bytes().slice(0, frame.bytes().length() / 2));
                     }
+                    case STALL -> {
+                        runtime.counters().count(model, SimCounters.Event.STALLED);
+                        response.write(frame.bytes());
+                        return;
+                    }
+                    case BAD_FRAMING -> {
+                        runtime.counters().count(model, SimCounters.Event.BAD_FRAMING);
+                        if (eventStream) {
+                            response.end(frame.bytes().slice(0, frame.bytes().length() / 2));
+                            return;
+                        }
+                        response.write(withoutBlankLine(frame.bytes()));
+                    }
                     default -> response.write(frame.bytes());
                 }
             } else if (frame.bytes().length() > 0) {
@@ -166,7 +232,16 @@ public final class SimExchange {
             return;
         }
         int from = i;
-        later(due[i] - elapsed, () -> pump(plan, frames, due, from, faultFrame, errorFrame));
+        later(due[i] - elapsed, () -> pump(plan, frames, due, from, faultFrame, errorFrame, eventStream));
+    }
+
+    /** An SSE frame without the blank line that ends its event, so that its data lines join the next event's. */
+    private static Buffer withoutBlankLine(Buffer frame) {
+        int end = frame.length();
+        while (end > 0 && frame.getByte(end - 1) == '\n') {
+            end--;
+        }
+        return frame.slice(0, end).copy().appendString("\n");
     }
 
     private long elapsedMs() {

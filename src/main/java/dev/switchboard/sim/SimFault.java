@@ -18,10 +18,28 @@ public enum SimFault {
     /** One chunk (or the body) carries truncated JSON. */
     MALFORMED,
     /** The stream ends with the protocol's error event after some chunks. */
-    MID_STREAM_ERROR;
+    MID_STREAM_ERROR,
+    /** 429 with no Retry-After, before the first byte. */
+    RATE_LIMITED_NO_RETRY_AFTER,
+    /** 502, before the first byte. */
+    BAD_GATEWAY,
+    /** Status 200 and the headers at the TTFT, then the connection is closed before any body byte. */
+    RESET_AFTER_HEADERS,
+    /** Headers and some chunks (or half the body), then silence on an open connection. */
+    STALL,
+    /** One frame's framing is broken (SSE: no blank-line separator; Bedrock: the frame cut short at the end). */
+    BAD_FRAMING,
+    /** Every token {@code dripIntervalMs} after the previous one. */
+    SLOW_DRIP;
 
     /** Faults answered with an HTTP error status instead of a response. */
     public boolean isErrorStatus() {
-        return this == RATE_LIMITED || this == OVERLOADED || this == UNAVAILABLE || this == SERVER_ERROR;
+        return this == RATE_LIMITED || this == OVERLOADED || this == UNAVAILABLE || this == SERVER_ERROR
+                || this == RATE_LIMITED_NO_RETRY_AFTER || this == BAD_GATEWAY;
+    }
+
+    /** Faults that hit one content frame of a stream (or the body of a whole answer). */
+    boolean hitsAFrame() {
+        return this == ABORT || this == MALFORMED || this == MID_STREAM_ERROR || this == STALL || this == BAD_FRAMING;
     }
 }

@@ -57,11 +57,18 @@ final class SimPlanner {
         if (draw < (edge += p.overloadedRate())) return SimFault.OVERLOADED;
         if (draw < (edge += p.unavailableRate())) return SimFault.UNAVAILABLE;
         if (draw < (edge += p.serverErrorRate())) return SimFault.SERVER_ERROR;
-        if (draw < edge + p.hangRate()) return SimFault.HANG;
+        if (draw < (edge += p.hangRate())) return SimFault.HANG;
+        // the newer faults come after the older ones, so a profile without them draws the same faults as before
+        if (draw < (edge += p.rateLimitedNoRetryAfterRate())) return SimFault.RATE_LIMITED_NO_RETRY_AFTER;
+        if (draw < edge + p.badGatewayRate()) return SimFault.BAD_GATEWAY;
         edge = 0;
         if (streamDraw < (edge += p.abortRate())) return SimFault.ABORT;
         if (streamDraw < (edge += p.malformedRate())) return SimFault.MALFORMED;
-        if (streamDraw < edge + p.midStreamErrorRate()) return SimFault.MID_STREAM_ERROR;
+        if (streamDraw < (edge += p.midStreamErrorRate())) return SimFault.MID_STREAM_ERROR;
+        if (streamDraw < (edge += p.resetAfterHeadersRate())) return SimFault.RESET_AFTER_HEADERS;
+        if (streamDraw < (edge += p.stallRate())) return SimFault.STALL;
+        if (streamDraw < (edge += p.badFramingRate())) return SimFault.BAD_FRAMING;
+        if (streamDraw < edge + p.slowDripRate()) return SimFault.SLOW_DRIP;
         return SimFault.NONE;
     }
 

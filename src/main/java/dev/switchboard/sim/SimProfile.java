@@ -1,15 +1,19 @@
 package dev.switchboard.sim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.DoubleStream;
 
 /**
  * How one simulated endpoint behaves. Times are milliseconds, rates are probabilities per request (0..1).
  *
  * <p>The fault rates {@code rateLimitedRate}, {@code overloadedRate}, {@code unavailableRate},
- * {@code serverErrorRate} and {@code hangRate} decide the fate of a request before its first byte and together are at
- * most 1; a request that survives them may then be aborted, carry a malformed chunk, or end in an error event
- * ({@code abortRate + malformedRate + midStreamErrorRate}, also at most 1).
+ * {@code serverErrorRate}, {@code hangRate}, {@code rateLimitedNoRetryAfterRate} and {@code badGatewayRate} decide
+ * the fate of a request before its first byte and together are at most 1; a request that survives them may then be
+ * aborted, carry a malformed chunk, end in an error event, lose its connection right after the headers, stall, carry
+ * broken framing or drip slowly ({@code abortRate + malformedRate + midStreamErrorRate + resetAfterHeadersRate +
+ * stallRate + badFramingRate + slowDripRate}, also at most 1).
  *
  * @param ttftMs median time to the first token
  * @param ttftSpread sigma of the lognormal TTFT distribution around the median (0 = always the median)
@@ -25,6 +29,16 @@ import java.util.List;
  * @param abortRate closes the connection after some chunks (a stream) or halfway through the body
  * @param malformedRate one chunk's JSON is cut short (a stream), or the JSON body is truncated
  * @param midStreamErrorRate the stream ends with the protocol's error event after some chunks
+ * @param rateLimitedNoRetryAfterRate 429 rate limited with no Retry-After (nor any other reset header)
+ * @param badGatewayRate 502 bad gateway, as a provider's load balancer answers when its backend is gone
+ * @param resetAfterHeadersRate the 200 status and headers go out at the TTFT, then the connection is closed
+ * @param stallRate the headers and some chunks (or half the body) go out, then nothing more, the connection kept
+ *        open, until the client gives up
+ * @param badFramingRate one frame's framing is broken: on SSE its blank-line separator is missing, so it runs into
+ *        the next event; on Bedrock's event stream the frame is cut short and the response ends there. A
+ *        non-streaming answer has no framing and gets the malformed body instead
+ * @param slowDripRate every token comes {@code dripIntervalMs} after the previous one, whatever the decode speed
+ * @param dripIntervalMs the gap between tokens of a slow drip
  */
 public record SimProfile(
         double ttftMs,
@@ -40,23 +54,33 @@ public record SimProfile(
         double hangRate,
         double abortRate,
         double malformedRate,
-        double midStreamErrorRate) {
+        double midStreamErrorRate,
+        double rateLimitedNoRetryAfterRate,
+        double badGatewayRate,
+        double resetAfterHeadersRate,
+        double stallRate,
+        double badFramingRate,
+        double slowDripRate,
+        int dripIntervalMs) {
 
     /** A healthy, mid-sized hosted model. */
     public static final SimProfile DEFAULT = new SimProfile(400, 0.35, 80, 120, 0.4,
-            0, 2, 0, 0, 0, 0, 0, 0, 0);
+            0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2000);
 
     public SimProfile {
         List<String> problems = problems(ttftMs, ttftSpread, tokensPerSecond, outputTokens, outputTokensSpread,
-                retryAfterSeconds, new double[] {rateLimitedRate, overloadedRate, unavailableRate, serverErrorRate,
-                        hangRate, abortRate, malformedRate, midStreamErrorRate});
+                retryAfterSeconds, dripIntervalMs, new double[] {rateLimitedRate, overloadedRate, unavailableRate,
+                        serverErrorRate, hangRate, rateLimitedNoRetryAfterRate, badGatewayRate},
+                new double[] {abortRate, malformedRate, midStreamErrorRate, resetAfterHeadersRate, stallRate,
+                        badFramingRate, slowDripRate});
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
     }
 
     private static List<String> problems(double ttftMs, double ttftSpread, double tokensPerSecond, int outputTokens,
-            double outputTokensSpread, int retryAfterSeconds, double[] rates) {
+            double outputTokensSpread, int retryAfterSeconds, int dripIntervalMs, double[] beforeFirstByte,
+            double[] inStream) {
         List<String> problems = new ArrayList<>();
         if (!(ttftMs >= 0)) problems.add("ttftMs must be >= 0");
         if (!(ttftSpread >= 0)) problems.add("ttftSpread must be >= 0");
@@ -64,17 +88,18 @@ public record SimProfile(
         if (outputTokens < 1) problems.add("outputTokens must be >= 1");
         if (!(outputTokensSpread >= 0)) problems.add("outputTokensSpread must be >= 0");
         if (retryAfterSeconds < 0) problems.add("retryAfterSeconds must be >= 0");
-        for (double rate : rates) {
-            if (!(rate >= 0 && rate <= 1)) {
-                problems.add("rates must be between 0 and 1");
-                break;
-            }
+        if (dripIntervalMs < 0) problems.add("dripIntervalMs must be >= 0");
+        if (!DoubleStream.concat(Arrays.stream(beforeFirstByte),
+                Arrays.stream(inStream)).allMatch(rate -> rate >= 0 && rate <= 1)) {
+            problems.add("rates must be between 0 and 1");
         }
-        if (rates[0] + rates[1] + rates[2] + rates[3] + rates[4] > 1 + 1e-9) {
-            problems.add("rateLimitedRate + overloadedRate + unavailableRate + serverErrorRate + hangRate must be <= 1");
+        if (Arrays.stream(beforeFirstByte).sum() > 1 + 1e-9) {
+            problems.add("rateLimitedRate + overloadedRate + unavailableRate + serverErrorRate + hangRate"
+                    + " + rateLimitedNoRetryAfterRate + badGatewayRate must be <= 1");
         }
-        if (rates[5] + rates[6] + rates[7] > 1 + 1e-9) {
-            problems.add("abortRate + malformedRate + midStreamErrorRate must be <= 1");
+        if (Arrays.stream(inStream).sum() > 1 + 1e-9) {
+            problems.add("abortRate + malformedRate + midStreamErrorRate + resetAfterHeadersRate + stallRate"
+                    + " + badFramingRate + slowDripRate must be <= 1");
         }
         return problems;
     }
@@ -103,6 +128,13 @@ public record SimProfile(
         private double abortRate;
         private double malformedRate;
         private double midStreamErrorRate;
+        private double rateLimitedNoRetryAfterRate;
+        private double badGatewayRate;
+        private double resetAfterHeadersRate;
+        private double stallRate;
+        private double badFramingRate;
+        private double slowDripRate;
+        private int dripIntervalMs;
 
         private Builder(SimProfile p) {
             ttftMs = p.ttftMs;
@@ -119,6 +151,13 @@ public record SimProfile(
             abortRate = p.abortRate;
             malformedRate = p.malformedRate;
             midStreamErrorRate = p.midStreamErrorRate;
+            rateLimitedNoRetryAfterRate = p.rateLimitedNoRetryAfterRate;
+            badGatewayRate = p.badGatewayRate;
+            resetAfterHeadersRate = p.resetAfterHeadersRate;
+            stallRate = p.stallRate;
+            badFramingRate = p.badFramingRate;
+            slowDripRate = p.slowDripRate;
+            dripIntervalMs = p.dripIntervalMs;
         }
 
         public Builder ttftMs(double v) { ttftMs = v; return this; }
@@ -135,11 +174,19 @@ public record SimProfile(
         public Builder abortRate(double v) { abortRate = v; return this; }
         public Builder malformedRate(double v) { malformedRate = v; return this; }
         public Builder midStreamErrorRate(double v) { midStreamErrorRate = v; return this; }
+        public Builder rateLimitedNoRetryAfterRate(double v) { rateLimitedNoRetryAfterRate = v; return this; }
+        public Builder badGatewayRate(double v) { badGatewayRate = v; return this; }
+        public Builder resetAfterHeadersRate(double v) { resetAfterHeadersRate = v; return this; }
+        public Builder stallRate(double v) { stallRate = v; return this; }
+        public Builder badFramingRate(double v) { badFramingRate = v; return this; }
+        public Builder slowDripRate(double v) { slowDripRate = v; return this; }
+        public Builder dripIntervalMs(int v) { dripIntervalMs = v; return this; }
 
         public SimProfile build() {
             return new SimProfile(ttftMs, ttftSpread, tokensPerSecond, outputTokens, outputTokensSpread,
                     rateLimitedRate, retryAfterSeconds, overloadedRate, unavailableRate, serverErrorRate, hangRate,
-                    abortRate, malformedRate, midStreamErrorRate);
+                    abortRate, malformedRate, midStreamErrorRate, rateLimitedNoRetryAfterRate, badGatewayRate,
+                    resetAfterHeadersRate, stallRate, badFramingRate, slowDripRate, dripIntervalMs);
         }
     }
 }

@@ -23,6 +23,7 @@ public final class SimRuntime {
     private final Vertx vertx;
     private final SimProfiles profiles;
     private final SimCounters counters = new SimCounters();
+    private final SimConnections connections = new SimConnections();
     private final SimPlanner planner;
     private final Set<String> apiKeys;
     private final SimGoogleAuth googleAuth;
@@ -59,6 +60,11 @@ public final class SimRuntime {
 
     public SimCounters counters() {
         return counters;
+    }
+
+    /** Connections open and model requests in flight, for leak checks. */
+    public SimConnections connections() {
+        return connections;
     }
 
     /** Starts the handling of one request for a model: counts it and watches for the caller leaving. */

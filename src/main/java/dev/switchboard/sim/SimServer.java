@@ -59,6 +59,10 @@ public final class SimServer {
         try {
             server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port))
                     .requestHandler(router)
+                    .connectionHandler(connection -> {
+                        runtime.connections().opened();
+                        connection.closeHandler(v -> runtime.connections().closed());
+                    })
                     .listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -322,6 +322,9 @@ public final class VertexSimProtocol implements SimProtocol {
 
     private static SimExchange.Answer injectedError(SimPlan plan, VertexSimWire.Host host) {
         return switch (plan.fault()) {
+            case RATE_LIMITED_NO_RETRY_AFTER -> answer(429, VertexSimWire.error(429, "Resource exhausted. Please try "
+                    + "again later.", "RESOURCE_EXHAUSTED"));
+            case BAD_GATEWAY -> SimExchange.Answer.badGateway();
             case RATE_LIMITED -> host == VertexSimWire.Host.VERTEX
                     ? answer(429, VertexSimWire.error(429, "Resource exhausted. Please try again later. Please refer "
                     + "to https://cloud.google.com/vertex-ai/generative-ai/docs/error-code-429 for more details.",

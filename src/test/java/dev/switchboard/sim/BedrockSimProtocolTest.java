@@ -399,6 +399,18 @@ class BedrockSimProtocolTest {
     }
 
     @Test
+    void aFrameCutShortAtTheEndLeavesTheStreamWithoutItsStop() {
+        sim.profile("br-framing", SimTestServer.FAST.toBuilder().badFramingRate(1).build());
+        // the SDK's decoder keeps the half frame as pending bytes and says nothing when the body ends: only the
+        // missing messageStop and metadata show the stream was cut, which is what a gateway must notice
+        Streamed cut = stream(streamRequest(ask("br-framing").build()));
+        assertThat(cut.events()).contains("messageStart").doesNotContain("messageStop", "metadata");
+        assertThat(cut.stopReasons()).isEmpty();
+        assertThat(sim.counters("br-framing").badFraming()).isEqualTo(1);
+        assertThat(sim.counters("br-framing").completed()).isZero();
+    }
+
+    @Test
     void rawRequestsWithoutSigV4GetAwsAuthErrors() {
         String body = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"Hi\"}]}]}";
         HttpResponse<String> none = sim.post("/model/br-raw/converse", Map.of("content-type", "application/json"),
