@@ -11,6 +11,7 @@ import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.UpstreamTarget;
 import dev.switchboard.providers.UpstreamTargets;
+import dev.switchboard.proxy.ProxyDrain;
 import dev.switchboard.routing.EndpointHealth;
 import dev.switchboard.stats.CallMeasurement;
 import dev.switchboard.stats.Sample;
@@ -108,10 +109,13 @@ public class ProbeJob {
     @Inject
     EndpointHealth health;
 
+    @Inject
+    ProxyDrain drain;
+
     @Scheduled(every = "${switchboard.probe.interval:60s}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        if (!config.enabled()) {
+        if (!config.enabled() || drain.draining()) {
             return;
         }
         try {
@@ -191,7 +195,9 @@ public class ProbeJob {
         long runStart = System.nanoTime();
         int concurrency = Math.max(1, config.maxConcurrency());
         List<SampleOutcome> outcomes = Multi.createFrom().iterable(plan)
-                .onItem().transformToUni(p -> delayed(p, runStart).onItem().transformToUni(this::probe))
+                .onItem().transformToUni(p -> delayed(p, runStart).onItem().transformToUni(
+                        // a stopping app starts no new probes; a null item is left out of the outcomes
+                        e -> drain.draining() ? Uni.createFrom().<SampleOutcome>nullItem() : probe(e)))
                 .merge(concurrency)
                 .collect().asList()
                 .await().atMost(window.plus(config.timeout().multipliedBy(2))

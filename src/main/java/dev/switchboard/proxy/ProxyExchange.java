@@ -429,6 +429,40 @@ final class ProxyExchange {
         logGeneration(attempt, "cancelled", 499, attempt == null ? null : cost(attempt));
     }
 
+    /** The gateway is stopping and the grace period is over: end this call with the protocol's error, not a cut. */
+    void cutForShutdown() {
+        context.runOnContext(v -> cut());
+    }
+
+    private void cut() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        stopKeepAlive();
+        Attempt attempt = current;
+        if (attempt != null && attempt.upstream != null) {
+            attempt.upstream.cancel();
+        }
+        if (attempt != null) {
+            // not the provider's fault: counted as a cancellation, so its health does not suffer
+            attemptEnded(attempt, UpstreamError.of(UpstreamErrorKind.CANCELLED, "the gateway shut down"));
+        }
+        ProxyError error = new ProxyError(ProxyErrorType.UNAVAILABLE, "The gateway is shutting down and could not "
+                + "finish this answer within its grace period (switchboard.shutdown.grace-period)"
+                + (committed ? "; the answer above is incomplete" : "") + ". Retry: another instance will serve it.",
+                null, "shutting_down");
+        if (headersSent) {
+            StreamEncoder late = encoder != null ? encoder : dialect.streamEncoder(served(attempt, null),
+                    excludeReasoning);
+            write(late.error(error));
+            response.end();
+        } else {
+            ProxyResponses.error(response, dialect, error, java.time.Duration.ofSeconds(1), generationId);
+        }
+        logGeneration(attempt, "error", error.status(), attempt == null ? null : cost(attempt));
+    }
+
     // ---- bookkeeping
 
     /** Records the end of an attempt: its sample, its health verdict, its line in the generation. */

@@ -55,6 +55,9 @@ public class ProxyRoutes {
     @Inject
     GatewayKeys keys;
 
+    @Inject
+    ProxyDrain drain;
+
     private final ClientDialect openAi = new OpenAiClientDialect();
     private final ClientDialect anthropic = new AnthropicClientDialect();
 
@@ -84,6 +87,18 @@ public class ProxyRoutes {
     private void accept(RoutingContext ctx, ClientDialect dialect) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
+        if (!drain.enter()) {
+            request.pause();
+            if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+                // the caller's next call should open a connection elsewhere; HTTP/2 forbids the header
+                response.putHeader("connection", "close");
+            }
+            ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.UNAVAILABLE, "This gateway instance "
+                    + "is shutting down and takes no new calls; retry, another instance will serve it.", null,
+                    "shutting_down"), java.time.Duration.ofSeconds(1), null);
+            return;
+        }
+        ctx.addEndHandler(v -> drain.leave());
         AuthResult auth = keys.authenticate(GatewayKeys.presentedKey(request.getHeader("authorization"),
                 request.getHeader("x-api-key")));
         if (auth instanceof AuthResult.Denied denied) {
@@ -141,8 +156,11 @@ public class ProxyRoutes {
                 charge = ((KeyLimiter.Admitted) admission).charge();
             }
             Context context = Vertx.currentContext();
-            new ProxyExchange(response, context, dialect, request, plan, key == null ? null : key.id(), charge,
-                    generationId(), services).start();
+            ProxyExchange exchange = new ProxyExchange(response, context, dialect, request, plan,
+                    key == null ? null : key.id(), charge, generationId(), services);
+            drain.track(exchange);
+            ctx.addEndHandler(v -> drain.untrack(exchange));
+            exchange.start();
         } catch (ProxyException e) {
             ProxyResponses.error(response, dialect, e.error(), null, null);
         } catch (RuntimeException e) {
