@@ -7,6 +7,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -75,6 +76,8 @@ public final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--window-size=1280,1000", "--user-data-dir=" + profile);
+        // The console is read by the tests: a Content-Security-Policy violation is reported only there.
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         if (!javascript) {
             options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
         }
@@ -102,6 +105,12 @@ public final class Browser implements AutoCloseable {
     /** Waits for a condition; the message is built when the wait fails, so it can show what the page had then. */
     public <T> T waitUntil(Supplier<String> what, Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, WAIT).withMessage(what).until(condition);
+    }
+
+    /** The browser console's messages since the last call (reading empties the driver's buffer). */
+    public List<String> consoleMessages() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(e -> e.getLevel() + " " + e.getMessage()).toList();
     }
 
     /** Saves a PNG of the whole page, not just the viewport, under target/screenshots/. */

@@ -9,6 +9,7 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -60,6 +61,14 @@ class ModelsBrowserTest {
         if (browser != null) {
             browser.close();
         }
+    }
+
+    /** Every page and swap of every test ran under the portal's Content-Security-Policy without a refusal. */
+    @AfterEach
+    void noContentSecurityPolicyViolations() {
+        List<String> console = browser.consoleMessages();
+        assertThat(console).as("browser console").noneMatch(m -> m.contains("Content Security Policy")
+                || m.contains("Content-Security-Policy"));
     }
 
     @Test
