@@ -31,7 +31,7 @@ import java.util.List;
 @Produces(MediaType.TEXT_HTML)
 public class AdminKeysPage {
 
-    static final String COOKIE = "sb_admin";
+    public static final String COOKIE = "sb_admin";
 
     /** What the page shows; {@code created} is a key just made, shown this once; {@code notice} a one-line result. */
     public record View(List<ApiKeyView> keys, String csrf, CreatedKey created, String notice, boolean open) {

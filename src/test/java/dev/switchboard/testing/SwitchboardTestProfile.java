@@ -26,7 +26,7 @@ public class SwitchboardTestProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         Map<String, String> config = new HashMap<>(Map.of(
-                "switchboard.catalog.files", TestCatalog.operatorFile().toString(),
+                "switchboard.catalog.files", TestCatalog.operatorFiles(),
                 "switchboard.provider.anthropic.api-key", "sk-ant-test-not-a-real-key",
                 // the simulated upstream runs inside the app as the upstream of wiring and proxy tests
                 "switchboard.sim.enabled", "true",

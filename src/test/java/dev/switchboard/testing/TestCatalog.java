@@ -37,7 +37,15 @@ public final class TestCatalog {
     /** Tools only on route-anthropic; route-openai lists no tools. */
     public static final String TOOLY = "routelab/tooly";
 
+    /** Catalog text written by someone hostile (an operator file is text anyone with the repo may edit): see {@link #hostileFile}. */
+    public static final String SCRIPT = "<script>alert(1)</script>";
+    public static final String BREAKOUT = "\"><img src=x onerror=alert(1)>";
+    public static final String HOSTILE_VENDOR = "xsslab";
+    public static final String HOSTILE_PROVIDER = "xss-lab";
+    public static final String HOSTILE_MODEL = "xsslab/hostile";
+
     private static Path file;
+    private static Path hostile;
 
     private TestCatalog() {
     }
@@ -54,6 +62,56 @@ public final class TestCatalog {
         }
         return file;
     }
+
+    /** A second operator file whose names and descriptions carry markup, for the portal's escaping test. */
+    public static synchronized Path hostileFile() {
+        if (hostile == null) {
+            hostile = write("switchboard-hostile-catalog", HOSTILE_YAML);
+        }
+        return hostile;
+    }
+
+    /** Both operator files, as switchboard.catalog.files takes them. */
+    public static String operatorFiles() {
+        return operatorFile() + "," + hostileFile();
+    }
+
+    private static Path write(String prefix, String yaml) {
+        try {
+            Path path = Files.createTempFile(prefix, ".yaml");
+            Files.writeString(path, yaml);
+            path.toFile().deleteOnExit();
+            return path;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // Single-quoted YAML keeps the markup as it is written. Released long ago, so it sorts last among the newest.
+    private static final String HOSTILE_YAML = """
+            vendors:
+              - slug: xsslab
+                name: '%1$s Vendor %2$s'
+            providers:
+              - slug: xss-lab
+                name: '%1$s Provider %2$s'
+                kind: openai
+                base_url: http://127.0.0.1:9/v1
+                description: 'Provider text %2$s and %1$s'
+            models:
+              - slug: xsslab/hostile
+                name: '%1$s Model %2$s'
+                vendor: xsslab
+                description: 'Model text %2$s and %1$s'
+                released: 2000-01-01
+                context_length: 8000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: xss-lab
+                    upstream_id: 'hostile-%2$s'
+                    pricing: {input: 1.00, output: 2.00}
+            """.formatted(SCRIPT, BREAKOUT);
 
     private static final String YAML = """
             vendors:
