@@ -11,6 +11,11 @@ package dev.switchboard.api;
  */
 public record ProxyError(ProxyErrorType type, String message, String param, String code) {
 
+    public ProxyError {
+        message = Snippet.bounded(message);
+        param = Snippet.bounded(param);
+    }
+
     public static ProxyError invalid(String message, String param) {
         return new ProxyError(ProxyErrorType.INVALID_REQUEST, message, param, null);
     }

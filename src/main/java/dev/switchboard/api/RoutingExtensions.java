@@ -305,7 +305,12 @@ public final class RoutingExtensions {
             return null;
         }
         if (node.isNumber()) {
-            return node.decimalValue();
+            try {
+                return node.decimalValue();
+            } catch (NumberFormatException e) {
+                // a double beyond its range (1e999): Infinity has no decimal value
+                throw expected(path, what, node);
+            }
         }
         if (node.isTextual()) {
             try {

@@ -13,6 +13,22 @@ public interface ProxyConfig {
     @WithDefault("20971520")
     long maxBodyBytes();
 
+    /** A request with more messages than this gets a 400 (messages, or the Anthropic {@code messages} array). */
+    @WithDefault("10000")
+    int maxMessages();
+
+    /** JSON bodies nested deeper than this (arrays and objects) get a 400 before they are read into memory. */
+    @WithDefault("128")
+    int maxJsonDepth();
+
+    /** The portal's and the JSON API's search parameter {@code q} longer than this gets a 400. */
+    @WithDefault("200")
+    int maxQueryLength();
+
+    /** Any other query parameter of the portal and the JSON API longer than this gets a 400. */
+    @WithDefault("100")
+    int maxParamLength();
+
     /** An SSE comment goes out when a stream has been silent this long. */
     @WithDefault("15s")
     Duration keepAliveInterval();

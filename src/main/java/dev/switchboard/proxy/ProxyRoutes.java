@@ -45,7 +45,8 @@ import java.util.Map;
 @ApplicationScoped
 public class ProxyRoutes {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Refuses duplicate keys (which value wins differs between parsers) and bounds nesting: see parseJson. */
+    private ObjectMapper json;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final java.util.Base64.Encoder ID_ENCODER = java.util.Base64.getUrlEncoder().withoutPadding();
 
@@ -62,6 +63,12 @@ public class ProxyRoutes {
     private final ClientDialect anthropic = new AnthropicClientDialect();
 
     void routes(@Observes Router router) {
+        com.fasterxml.jackson.core.JsonFactory factory = com.fasterxml.jackson.core.JsonFactory.builder()
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                        .maxNestingDepth(services.config.maxJsonDepth()).build())
+                .build();
+        json = new ObjectMapper(factory);
         for (String base : new String[] {"/v1", "/api/v1"}) {
             router.post(base + "/chat/completions").handler(ctx -> accept(ctx, openAi));
             router.post(base + "/messages").handler(ctx -> accept(ctx, anthropic));
@@ -140,6 +147,12 @@ public class ProxyRoutes {
         HttpServerResponse response = ctx.response();
         try {
             ObjectNode body = parseJson(bytes);
+            JsonNode messages = body.get("messages");
+            if (messages != null && messages.isArray() && messages.size() > services.config.maxMessages()) {
+                throw ProxyException.invalid("The request has " + messages.size() + " messages; this gateway takes "
+                        + "at most " + services.config.maxMessages() + " (switchboard.proxy.max-messages).",
+                        "messages");
+            }
             ProxyRequest request = dialect.parse(body);
             request = request.withRouting(RoutingExtensions.parse(body));
             RoutePlan plan = new RoutePlanner(services.catalog.current(), services.stats::forEndpoint,
@@ -184,14 +197,24 @@ public class ProxyRoutes {
         headers.forEach(response::putHeader);
     }
 
-    private static ObjectNode parseJson(Buffer bytes) {
+    private ObjectNode parseJson(Buffer bytes) {
         if (bytes.length() == 0) {
             throw ProxyException.invalid("The request has no body; send a JSON object.", null);
         }
         JsonNode node;
         try {
-            node = JSON.readTree(bytes.getBytes());
+            node = json.readTree(bytes.getBytes());
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw ProxyException.invalid(e.getOriginalMessage().contains("nesting depth")
+                    ? "The body nests arrays and objects deeper than " + services.config.maxJsonDepth()
+                    + " levels (switchboard.proxy.max-json-depth)." : "The body is too large to read as JSON: "
+                    + e.getOriginalMessage(), null);
         } catch (JsonProcessingException e) {
+            if (e.getOriginalMessage().startsWith("Duplicate field")) {
+                throw ProxyException.invalid("The body is not accepted: " + e.getOriginalMessage()
+                        .replace("Duplicate field", "the key") + " appears twice in one object, and this gateway "
+                        + "refuses duplicate keys rather than guess which value you meant.", null);
+            }
             throw ProxyException.invalid("The body is not valid JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")"), null);

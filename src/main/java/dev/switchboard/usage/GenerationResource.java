@@ -24,6 +24,8 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 public class GenerationResource {
 
+    private static final java.util.regex.Pattern VALID_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,100}");
+
     @Inject
     GatewayKeys keys;
 
@@ -46,7 +48,9 @@ public class GenerationResource {
                     "Missing query parameter 'id': GET /api/v1/generation?id=<the x-switchboard-generation-id of a "
                             + "response>.", "missing_required_parameter", "id").build();
         }
-        Optional<GenerationRecord> found = log.find(id.strip())
+        // ids are gen- and URL-safe characters; anything else cannot be one (and a NUL byte would upset Postgres)
+        Optional<GenerationRecord> found = (VALID_ID.matcher(id.strip()).matches() ? log.find(id.strip())
+                : Optional.<GenerationRecord>empty())
                 .filter(g -> keys.open() || caller == null || caller.master() || caller.id().equals(g.keyId()));
         if (found.isEmpty()) {
             // The id is not echoed: a caller may have pasted something secret into it.

@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+import dev.switchboard.api.Snippet;
 import dev.switchboard.database.SqlStates;
 import io.quarkus.logging.Log;
 import io.quarkus.qute.CheckedTemplate;
@@ -43,7 +44,8 @@ public class ErrorPages {
             what = "There is no page at " + uri.getPath() + ".";
             query = "";
         }
-        return Response.status(404).type(MediaType.TEXT_HTML_TYPE).entity(Templates.notFound(what, query)).build();
+        return Response.status(404).type(MediaType.TEXT_HTML_TYPE)
+                .entity(Templates.notFound(Snippet.bounded(what), query.length() > 200 ? "" : query)).build();
     }
 
     @ServerExceptionMapper
@@ -70,6 +72,13 @@ public class ErrorPages {
     public Response unexpected(Throwable e, UriInfo uri) {
         if (SqlStates.isUnavailable(e)) {
             return databaseUnavailable(uri);
+        }
+        if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).startsWith("Failed to decode")) {
+            // a form or query value that is not valid URL encoding: the caller's mistake, not ours
+            String message = "The request could not be read: a value is not valid URL encoding (e.g. a lone %).";
+            return isApi(uri) ? json(400, "invalid_request", message) : Response.status(400)
+                    .type(MediaType.TEXT_HTML_TYPE).entity(Templates.error(400, "That did not work", message, null))
+                    .build();
         }
         String incident = UUID.randomUUID().toString().substring(0, 8);
         // one line at ERROR (no stack trace in the log); the stack for whoever turns this logger to DEBUG
@@ -114,6 +123,6 @@ public class ErrorPages {
 
     private static Response.ResponseBuilder jsonError(int status, String type, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("error", Map.of("message", message, "type", type, "code", status)));
+                .entity(Map.of("error", Map.of("message", Snippet.bounded(message), "type", type, "code", status)));
     }
 }

@@ -63,7 +63,8 @@ public record ModelsFilter(
         if (price != null) {
             try {
                 maxPrice = new BigDecimal(price.replace("$", "").trim());
-                if (maxPrice.signum() < 0) {
+                // 1e999999999 is a valid BigDecimal whose plain form has a billion digits
+                if (maxPrice.signum() < 0 || maxPrice.precision() - maxPrice.scale() > 9 || maxPrice.scale() > 12) {
                     throw new NumberFormatException();
                 }
             } catch (NumberFormatException e) {
