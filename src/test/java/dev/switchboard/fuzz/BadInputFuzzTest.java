@@ -85,7 +85,7 @@ class BadInputFuzzTest {
     @Test
     void hostileInputGetsClearAnswersInTheCallersProtocol() throws IOException {
         long seed = Long.getLong("switchboard.fuzz.seed", 20261207L);
-        int count = Integer.getInteger("switchboard.fuzz.count", 4000);
+        int count = Integer.getInteger("switchboard.fuzz.count", 2000);
         System.out.printf("Bad-input fuzz: seed %d, %d requests (-Dswitchboard.fuzz.seed=%d to replay)%n", seed,
                 count, seed);
         HostileInput input = new HostileInput(seed, SwitchboardTestProfile.MASTER_KEY,
