@@ -140,7 +140,19 @@ final class ProxyExchange {
     }
 
     void start() {
-        response.closeHandler(v -> context.runOnContext(x -> clientGone()));
+        services.inFlight.incrementAndGet();
+        boolean[] over = {false};
+        Runnable overOnce = () -> {
+            if (!over[0]) {
+                over[0] = true;
+                services.inFlight.decrementAndGet();
+            }
+        };
+        response.endHandler(v -> overOnce.run());
+        response.closeHandler(v -> {
+            overOnce.run();
+            context.runOnContext(x -> clientGone());
+        });
         if (request.stream()) {
             lastWriteNanos = startNanos;
             long every = Math.max(1, services.config.keepAliveInterval().toMillis());

@@ -36,6 +36,10 @@ public final class TestCatalog {
     public static final String SPARE = "routelab/spare";
     /** Tools only on route-anthropic; route-openai lists no tools. */
     public static final String TOOLY = "routelab/tooly";
+    /** The chaos suite's: route-openai (original vendor, upstream chaos-oa) with the fault, route-anthropic healthy. */
+    public static final String CHAOS = "routelab/chaos";
+    /** The chaos suite's model with no backup: route-openai only (upstream chaos-solo). */
+    public static final String CHAOS_SOLO = "routelab/chaos-solo";
 
     /** Catalog text written by someone hostile (an operator file is text anyone with the repo may edit): see {@link #hostileFile}. */
     public static final String SCRIPT = "<script>alert(1)</script>";
@@ -305,5 +309,37 @@ public final class TestCatalog {
                     upstream_id: tooly-an
                     pricing: {input: 2.00, output: 4.00}
                     supported_parameters: [tools, tool_choice, temperature, max_tokens]
+              - slug: routelab/chaos
+                name: Chaos Router
+                vendor: routelab
+                description: A faulty provider and a healthy backup.
+                released: 2018-01-05
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: route-openai
+                    upstream_id: chaos-oa
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: route-anthropic
+                    upstream_id: chaos-an
+                    pricing: {input: 2.00, output: 4.00}
+                    supported_parameters: [temperature, max_tokens]
+              - slug: routelab/chaos-solo
+                name: Chaos Solo
+                vendor: routelab
+                description: A faulty provider alone.
+                released: 2018-01-06
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: route-openai
+                    upstream_id: chaos-solo
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
             """;
 }

@@ -68,7 +68,9 @@ public final class AnthropicCodec {
     static final int MIN_THINKING_BUDGET = 1024;
 
     static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            // two events run together (a lost SSE blank line) must fail, not pass as the first one alone
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
     static final String JSON_OBJECT_INSTRUCTION = "Respond with a single valid JSON object and nothing else: "
             + "no text before or after it, no Markdown code fences.";

@@ -53,7 +53,7 @@ public class UpstreamHttp {
         return client.request(ro)
                 .invoke(inFlight::set)
                 .onItem().transformToUni(r -> request.body() == null ? r.send() : r.send(Buffer.buffer(request.body())))
-                .onItem().transform(UpstreamResponse::new)
+                .onItem().transform(r -> new UpstreamResponse(r, options.idleTimeout()))
                 .onCancellation().invoke(() -> {
                     HttpClientRequest r = inFlight.get();
                     if (r != null) {

@@ -10,9 +10,11 @@ import io.vertx.mutiny.core.http.HttpClientResponse;
 public final class UpstreamResponse {
 
     private final HttpClientResponse response;
+    private final java.time.Duration idle;
 
-    UpstreamResponse(HttpClientResponse response) {
+    UpstreamResponse(HttpClientResponse response, java.time.Duration idle) {
         this.response = response;
+        this.idle = idle;
     }
 
     public int status() {
@@ -29,18 +31,26 @@ public final class UpstreamResponse {
 
     /** The whole body; cancelling it (a total deadline, say) resets the upstream request. */
     public Uni<Buffer> body() {
-        return response.body().onCancellation().invoke(() -> response.request().reset());
+        return chunks().collect().in(Buffer::buffer, Buffer::appendBuffer);
     }
 
     /** The body as it arrives; cancelling it resets the upstream request. */
     public Multi<Buffer> chunks() {
-        return response.toMulti().onCancellation().invoke(() -> {
+        Multi<Buffer> body = response.toMulti().onCancellation().invoke(() -> {
             // The reset fails the body stream, but whoever cancelled no longer listens: unheard, the failure would
             // be reported as a dropped exception (an ERROR with a stack trace) on every cancelled or failed stream.
             response.exceptionHandler(ignored -> {
             });
             response.request().reset();
         });
+        if (idle == null || idle.isZero() || idle.isNegative()) {
+            return body;
+        }
+        // the client's idle timeout does not cover a body that stalls after the head: bound every gap here, the
+        // cancellation resetting the request so that the stalled connection is not handed back to the pool
+        return body.ifNoItem().after(idle).on(dev.switchboard.providers.CallTimers.scheduler())
+                .failWith(() -> dev.switchboard.llm.UpstreamError.of(dev.switchboard.llm.UpstreamErrorKind.TIMEOUT,
+                        "The provider sent nothing for " + idle.toMillis() + " ms"));
     }
 
     /**

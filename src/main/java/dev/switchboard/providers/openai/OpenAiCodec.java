@@ -41,6 +41,8 @@ public final class OpenAiCodec {
     /** Our own mapper: the wire shape must not change with the application's global Jackson settings. */
     static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // two events run together (a lost SSE blank line) must fail, not pass as the first one alone
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private OpenAiCodec() {
