@@ -113,9 +113,15 @@ public class KeyLimiter {
         return spend.spent(keyId, period, clock.now());
     }
 
+    /** The key's rate-limit state now, without taking anything; null when it has no rate limit. */
+    public RateLimitState state(String keyId, KeyLimits limits) {
+        return limits.rateLimited() ? rates.peek(keyId, limits) : null;
+    }
+
+    /** Re-reads every key's spend in its current period from the generation log (other replicas' calls too). */
     @Scheduled(every = "${switchboard.limits.spend-refresh-interval:10s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void refreshSpend() {
+    public void refreshSpend() {
         try {
             for (KeyUsage key : queries.all()) {
                 if (!key.revoked()) {

@@ -28,7 +28,8 @@ public class KeyUsageQueries {
                    coalesce(sum(g.cost_usd), 0)
             from api_keys k
             left join generations g on g.key_id = k.id and g.created_at >= case k.budget_period
-                when 'daily' then ? when 'weekly' then ? when 'monthly' then ? else ? end
+                when 'daily' then ?::timestamptz when 'weekly' then ?::timestamptz
+                when 'monthly' then ?::timestamptz else ?::timestamptz end
             group by k.id
             order by k.created_at desc, k.id""";
 

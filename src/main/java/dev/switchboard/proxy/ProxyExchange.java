@@ -512,8 +512,9 @@ final class ProxyExchange {
                 httpStatus, served == null || served.finish == null ? null
                         : served.finish.name().toLowerCase(java.util.Locale.ROOT),
                 usage, cost, ttft, millis(System.nanoTime() - startNanos), List.copyOf(attempts));
-        services.generations.record(record);
+        // settled first: once the generation can be found, the key's limits have counted it
         services.limiter.settle(charge, usage, cost);
+        services.generations.record(record);
     }
 
     private BigDecimal cost(Attempt attempt) {

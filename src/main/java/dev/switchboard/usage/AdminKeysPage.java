@@ -1,5 +1,9 @@
 package dev.switchboard.usage;
 
+import dev.switchboard.limits.BudgetPeriod;
+import dev.switchboard.limits.KeyLimits;
+import dev.switchboard.limits.KeyUsage;
+import dev.switchboard.limits.KeyUsageQueries;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.annotation.PostConstruct;
@@ -19,13 +23,15 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import java.net.URI;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * {@code /admin/keys}: gateway keys for the operator, behind the master key. Logging in sets an HttpOnly, SameSite=Strict
  * cookie holding a signed session token (see {@link AdminSessions}), never the key; every change is a POST carrying
- * the session's CSRF token. Plain forms, so it works without JavaScript; htmx boosts them when present.
+ * the session's CSRF token. Each key shows its limits and its use in its current period (calls, tokens, spend, budget
+ * left) from one query. Plain forms, so it works without JavaScript; htmx boosts them when present.
  */
 @Path("/admin/keys")
 @Produces(MediaType.TEXT_HTML)
@@ -34,7 +40,12 @@ public class AdminKeysPage {
     public static final String COOKIE = "sb_admin";
 
     /** What the page shows; {@code created} is a key just made, shown this once; {@code notice} a one-line result. */
-    public record View(List<ApiKeyView> keys, String csrf, CreatedKey created, String notice, boolean open) {
+    public record View(List<KeyUsage> keys, String csrf, CreatedKey created, String notice, boolean open) {
+
+        /** The choices of the limits form. */
+        public List<BudgetPeriod> periods() {
+            return List.of(BudgetPeriod.values());
+        }
     }
 
     @CheckedTemplate
@@ -57,6 +68,9 @@ public class AdminKeysPage {
     @Inject
     AuthConfig config;
 
+    @Inject
+    KeyUsageQueries usage;
+
     private AdminSessions sessions;
 
     @PostConstruct
@@ -65,14 +79,17 @@ public class AdminKeysPage {
     }
 
     @GET
-    public Response page(@CookieParam(COOKIE) String session, @QueryParam("revoked") String revoked) {
+    public Response page(@CookieParam(COOKIE) String session, @QueryParam("revoked") String revoked,
+                         @QueryParam("limits") String limitsSet) {
         if (sessions == null) {
             return unconfigured();
         }
         if (!sessions.valid(session, Instant.now())) {
             return html(200, Templates.login(null));
         }
-        String notice = revoked == null ? null : "Key " + revoked + " is revoked: it is refused from now on.";
+        String notice = revoked != null ? "Key " + revoked + " is revoked: it is refused from now on."
+                : limitsSet != null ? "The limits of key " + limitsSet + " are set: they apply from its next call on."
+                : null;
         return keysPage(200, session, null, notice);
     }
 
@@ -136,6 +153,30 @@ public class AdminKeysPage {
                 java.nio.charset.StandardCharsets.UTF_8))).build();
     }
 
+    @POST
+    @Path("{id}/limits")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response limits(@CookieParam(COOKIE) String session, @FormParam("csrf") String csrf,
+                           @PathParam("id") String id, @FormParam("rpm") String rpm, @FormParam("tpm") String tpm,
+                           @FormParam("budget") String budget, @FormParam("budget_period") String period) {
+        Response refused = refuse(session, csrf);
+        if (refused != null) {
+            return refused;
+        }
+        KeyLimits limits;
+        try {
+            limits = KeyLimits.parse(rpm, tpm, budget, period);
+        } catch (IllegalArgumentException e) {
+            return keysPage(400, session, null, "The limits were not changed. " + e.getMessage());
+        }
+        if (!service.setLimits(id, limits)) {
+            return html(404, Templates.problem("No such key", "There is no active key with that id; it may have been "
+                    + "revoked."));
+        }
+        return Response.seeOther(URI.create("/admin/keys?limits=" + java.net.URLEncoder.encode(id,
+                java.nio.charset.StandardCharsets.UTF_8))).build();
+    }
+
     /** Why a change is refused (no master key, no session, a form from elsewhere), or null when it may go on. */
     private Response refuse(String session, String csrf) {
         if (sessions == null) {
@@ -152,7 +193,13 @@ public class AdminKeysPage {
     }
 
     private Response keysPage(int status, String session, CreatedKey created, String notice) {
-        View view = new View(service.list(), sessions.csrf(session), created, notice, gatewayKeys.open());
+        List<KeyUsage> keys;
+        try {
+            keys = usage.all();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading the keys failed", e);
+        }
+        View view = new View(keys, sessions.csrf(session), created, notice, gatewayKeys.open());
         return html(status, Templates.keys(view));
     }
 

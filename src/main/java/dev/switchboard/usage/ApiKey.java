@@ -59,6 +59,6 @@ public class ApiKey extends PanacheEntityBase {
     }
 
     ApiKeyView view() {
-        return new ApiKeyView(id, name, prefix, createdAt, revokedAt);
+        return new ApiKeyView(id, name, prefix, createdAt, revokedAt, limits());
     }
 }

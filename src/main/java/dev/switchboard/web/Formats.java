@@ -58,6 +58,15 @@ public final class Formats {
     }
 
     /** Milliseconds: 85 ms, 820 ms, 1.24 s. */
+    /** An amount in USD with cents, more decimals only where they matter: {@code $0.00}, {@code $4.50}, {@code $0.0042}. */
+    public static String usd(BigDecimal value) {
+        if (value == null) {
+            return NO_DATA;
+        }
+        int scale = Math.max(2, Math.min(6, value.stripTrailingZeros().scale()));
+        return "$" + value.setScale(scale, java.math.RoundingMode.HALF_UP).toPlainString();
+    }
+
     public static String ms(Double value) {
         if (value == null) {
             return NO_DATA;
