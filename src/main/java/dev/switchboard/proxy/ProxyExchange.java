@@ -140,19 +140,7 @@ final class ProxyExchange {
     }
 
     void start() {
-        services.inFlight.incrementAndGet();
-        boolean[] over = {false};
-        Runnable overOnce = () -> {
-            if (!over[0]) {
-                over[0] = true;
-                services.inFlight.decrementAndGet();
-            }
-        };
-        response.endHandler(v -> overOnce.run());
-        response.closeHandler(v -> {
-            overOnce.run();
-            context.runOnContext(x -> clientGone());
-        });
+        response.closeHandler(v -> context.runOnContext(x -> clientGone()));
         if (request.stream()) {
             lastWriteNanos = startNanos;
             long every = Math.max(1, services.config.keepAliveInterval().toMillis());
@@ -429,15 +417,7 @@ final class ProxyExchange {
         if (finished) {
             return;
         }
-        finished = true;
-        stopKeepAlive();
-        Attempt attempt = current;
-        if (attempt != null && attempt.upstream != null) {
-            attempt.upstream.cancel();
-        }
-        if (attempt != null) {
-            attemptEnded(attempt, UpstreamError.of(UpstreamErrorKind.CANCELLED, "the caller went away"));
-        }
+        Attempt attempt = abandon("the caller went away");
         logGeneration(attempt, "cancelled", 499, attempt == null ? null : cost(attempt));
     }
 
@@ -450,16 +430,7 @@ final class ProxyExchange {
         if (finished) {
             return;
         }
-        finished = true;
-        stopKeepAlive();
-        Attempt attempt = current;
-        if (attempt != null && attempt.upstream != null) {
-            attempt.upstream.cancel();
-        }
-        if (attempt != null) {
-            // not the provider's fault: counted as a cancellation, so its health does not suffer
-            attemptEnded(attempt, UpstreamError.of(UpstreamErrorKind.CANCELLED, "the gateway shut down"));
-        }
+        Attempt attempt = abandon("the gateway shut down");
         ProxyError error = new ProxyError(ProxyErrorType.UNAVAILABLE, "The gateway is shutting down and could not "
                 + "finish this answer within its grace period (switchboard.shutdown.grace-period)"
                 + (committed ? "; the answer above is incomplete" : "") + ". Retry: another instance will serve it.",
@@ -470,9 +441,26 @@ final class ProxyExchange {
             write(late.error(error));
             response.end();
         } else {
-            ProxyResponses.error(response, dialect, error, java.time.Duration.ofSeconds(1), generationId);
+            ProxyResponses.error(response, dialect, error, Duration.ofSeconds(1), generationId);
         }
         logGeneration(attempt, "error", error.status(), attempt == null ? null : cost(attempt));
+    }
+
+    /**
+     * Ends the call from our side: no more keep-alives, the upstream call in progress cancelled and its attempt
+     * recorded as a cancellation (not the provider's fault, so its health does not suffer). Returns that attempt.
+     */
+    private Attempt abandon(String why) {
+        finished = true;
+        stopKeepAlive();
+        Attempt attempt = current;
+        if (attempt != null) {
+            if (attempt.upstream != null) {
+                attempt.upstream.cancel();
+            }
+            attemptEnded(attempt, UpstreamError.of(UpstreamErrorKind.CANCELLED, why));
+        }
+        return attempt;
     }
 
     // ---- bookkeeping

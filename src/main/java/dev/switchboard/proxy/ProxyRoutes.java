@@ -1,6 +1,10 @@
 package dev.switchboard.proxy;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,6 +30,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -34,6 +39,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -63,9 +69,8 @@ public class ProxyRoutes {
     private final ClientDialect anthropic = new AnthropicClientDialect();
 
     void routes(@Observes Router router) {
-        com.fasterxml.jackson.core.JsonFactory factory = com.fasterxml.jackson.core.JsonFactory.builder()
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+        JsonFactory factory = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(services.config.maxJsonDepth()).build())
                 .build();
         json = new ObjectMapper(factory);
@@ -96,13 +101,13 @@ public class ProxyRoutes {
         HttpServerResponse response = ctx.response();
         if (!drain.enter()) {
             request.pause();
-            if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            if (request.version() != HttpVersion.HTTP_2) {
                 // the caller's next call should open a connection elsewhere; HTTP/2 forbids the header
                 response.putHeader("connection", "close");
             }
             ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.UNAVAILABLE, "This gateway instance "
                     + "is shutting down and takes no new calls; retry, another instance will serve it.", null,
-                    "shutting_down"), java.time.Duration.ofSeconds(1), null);
+                    "shutting_down"), Duration.ofSeconds(1), null);
             return;
         }
         ctx.addEndHandler(v -> drain.leave());
@@ -204,7 +209,7 @@ public class ProxyRoutes {
         JsonNode node;
         try {
             node = json.readTree(bytes.getBytes());
-        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+        } catch (StreamConstraintsException e) {
             throw ProxyException.invalid(e.getOriginalMessage().contains("nesting depth")
                     ? "The body nests arrays and objects deeper than " + services.config.maxJsonDepth()
                     + " levels (switchboard.proxy.max-json-depth)." : "The body is too large to read as JSON: "

@@ -59,13 +59,6 @@ public class ProxyServices {
 
     /** The last target built per endpoint id, with the catalog endpoint it was built for. */
     private final ConcurrentHashMap<Long, CachedTarget> targetCache = new ConcurrentHashMap<>();
-    /** Proxied requests whose response has not ended (nor lost its caller): a leak shows as a count that stays up. */
-    final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-
-    /** Proxied requests in flight now. */
-    public int inFlight() {
-        return inFlight.get();
-    }
 
     private record CachedTarget(CatalogEndpoint endpoint, UpstreamTarget target) {
     }

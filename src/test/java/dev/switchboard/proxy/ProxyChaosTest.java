@@ -60,8 +60,9 @@ class ProxyChaosTest {
     @Inject
     EndpointHealth health;
 
+    /** Its count of calls in flight (from the first body byte until the response ended) shows a leak. */
     @Inject
-    ProxyServices services;
+    ProxyDrain drain;
 
     /** How one answer ended, as the caller saw it. */
     enum Outcome { OK_PRIMARY, OK_BACKUP, ERROR_STATUS, STREAM_ERROR_EVENT }
@@ -104,7 +105,7 @@ class ProxyChaosTest {
             }
             SimConnections sim = ProxyTestSupport.sim(simulator).connections();
             awaitAtMost(() -> sim.counts().inFlight(), 0, "simulator requests in flight before");
-            awaitAtMost(services::inFlight, 0, "gateway requests in flight before");
+            awaitAtMost(drain::inFlight, 0, "gateway requests in flight before");
             SimConnections.Counts simBefore = sim.counts();
             int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
 
@@ -147,7 +148,7 @@ class ProxyChaosTest {
             }
 
             awaitAtMost(() -> sim.counts().inFlight(), simBefore.inFlight(), "simulator requests in flight after");
-            awaitAtMost(services::inFlight, 0, "gateway requests in flight after");
+            awaitAtMost(drain::inFlight, 0, "gateway requests in flight after");
             // keep-alive connections stay pooled; one per failed request left open would show as dozens
             awaitAtMost(() -> sim.counts().open(), simBefore.open() + 4, "connections open to the simulator");
             awaitAtMost(() -> ManagementFactory.getThreadMXBean().getThreadCount(), threadsBefore + 8,
@@ -161,7 +162,7 @@ class ProxyChaosTest {
                             + "%d; JVM threads %d -> %d%n",
                     FAULTS.size(), requests, outcomes, statuses, slowestMs, TIMEOUT.plus(MARGIN).toMillis(),
                     wrong.size(), simBefore.open(), simAfter.open(), simBefore.inFlight(), simAfter.inFlight(),
-                    services.inFlight(), threadsBefore, threadsAfter);
+                    drain.inFlight(), threadsBefore, threadsAfter);
             wrong.forEach(w -> System.out.println("chaos: WRONG " + w));
             assertThat(wrong).isEmpty();
             assertThat(requests).isEqualTo(FAULTS.size() * 8);

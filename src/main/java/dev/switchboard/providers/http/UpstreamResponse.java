@@ -1,18 +1,23 @@
 package dev.switchboard.providers.http;
 
+import dev.switchboard.llm.UpstreamError;
+import dev.switchboard.llm.UpstreamErrorKind;
+import dev.switchboard.providers.CallTimers;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClientResponse;
 
+import java.time.Duration;
+
 /** An upstream response whose body has not been read yet: read it whole, or stream it chunk by chunk as it arrives. */
 public final class UpstreamResponse {
 
     private final HttpClientResponse response;
-    private final java.time.Duration idle;
+    private final Duration idle;
 
-    UpstreamResponse(HttpClientResponse response, java.time.Duration idle) {
+    UpstreamResponse(HttpClientResponse response, Duration idle) {
         this.response = response;
         this.idle = idle;
     }
@@ -48,8 +53,8 @@ public final class UpstreamResponse {
         }
         // the client's idle timeout does not cover a body that stalls after the head: bound every gap here, the
         // cancellation resetting the request so that the stalled connection is not handed back to the pool
-        return body.ifNoItem().after(idle).on(dev.switchboard.providers.CallTimers.scheduler())
-                .failWith(() -> dev.switchboard.llm.UpstreamError.of(dev.switchboard.llm.UpstreamErrorKind.TIMEOUT,
+        return body.ifNoItem().after(idle).on(CallTimers.scheduler())
+                .failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
                         "The provider sent nothing for " + idle.toMillis() + " ms"));
     }
 
