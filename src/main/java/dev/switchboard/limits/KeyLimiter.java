@@ -3,6 +3,7 @@ package dev.switchboard.limits;
 import dev.switchboard.api.ProxyError;
 import dev.switchboard.api.ProxyErrorType;
 import dev.switchboard.llm.Usage;
+import dev.switchboard.web.Formats;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -13,7 +14,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -158,16 +158,11 @@ public class KeyLimiter {
 
     private static ProxyError budgetExceeded(KeyLimits limits, BigDecimal spent, Instant now) {
         Instant resets = limits.period().resetsAt(now);
-        String message = "This gateway key's budget of $" + usd(limits.budgetUsd()) + " " + limits.period().phrase()
-                + " is used up ($" + usd(spent) + " spent). "
+        String message = "This gateway key's budget of " + Formats.usd(limits.budgetUsd()) + " "
+                + limits.period().phrase() + " is used up (" + Formats.usd(spent) + " spent). "
                 + (resets == null ? "A total budget does not reset; the gateway's admin can raise it."
                 : "It resets at " + resets + "; the gateway's admin can raise it before then.");
         return new ProxyError(ProxyErrorType.BUDGET_EXCEEDED, message, null, "budget_exceeded");
-    }
-
-    static String usd(BigDecimal amount) {
-        return amount.setScale(Math.max(2, Math.min(6, amount.stripTrailingZeros().scale())), RoundingMode.HALF_UP)
-                .toPlainString();
     }
 
     private static String seconds(Duration d) {

@@ -30,7 +30,7 @@ public class ErrorPages {
 
     @ServerExceptionMapper
     public Response notFound(NotFoundException e, UriInfo uri) {
-        if (isApi(uri)) {
+        if (isApi(uri.getPath())) {
             return json(404, "not_found", e instanceof ModelPage.ModelNotFoundException m
                     ? "Unknown model '" + m.slug() + "'. GET /api/v1/models lists the models."
                     : "Nothing here: " + uri.getPath());
@@ -58,7 +58,12 @@ public class ErrorPages {
                 : status == 415 ? "This address does not accept that content type."
                 : status == 406 ? "This address cannot answer in the format asked for."
                 : "The request could not be handled (" + status + ").";
-        if (isApi(uri)) {
+        return refused(status, uri, message);
+    }
+
+    /** The caller's mistake, said in the route's own terms: a JSON error under the API, a page elsewhere. */
+    private static Response refused(int status, UriInfo uri, String message) {
+        if (isApi(uri.getPath())) {
             return json(status, "invalid_request", message);
         }
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE)
@@ -75,16 +80,14 @@ public class ErrorPages {
         }
         if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).startsWith("Failed to decode")) {
             // a form or query value that is not valid URL encoding: the caller's mistake, not ours
-            String message = "The request could not be read: a value is not valid URL encoding (e.g. a lone %).";
-            return isApi(uri) ? json(400, "invalid_request", message) : Response.status(400)
-                    .type(MediaType.TEXT_HTML_TYPE).entity(Templates.error(400, "That did not work", message, null))
-                    .build();
+            return refused(400, uri,
+                    "The request could not be read: a value is not valid URL encoding (e.g. a lone %).");
         }
         String incident = UUID.randomUUID().toString().substring(0, 8);
         // one line at ERROR (no stack trace in the log); the stack for whoever turns this logger to DEBUG
         Log.errorf("Unexpected error %s on %s: %s", incident, uri.getPath(), e);
         Log.debugf(e, "Incident %s", incident);
-        if (isApi(uri)) {
+        if (isApi(uri.getPath())) {
             return json(500, "server_error", "Something went wrong on our side (incident " + incident + ").");
         }
         return Response.status(500).type(MediaType.TEXT_HTML_TYPE)
@@ -100,7 +103,7 @@ public class ErrorPages {
      */
     private static Response databaseUnavailable(UriInfo uri) {
         Response.ResponseBuilder answer;
-        if (isApi(uri)) {
+        if (isApi(uri.getPath())) {
             answer = jsonError(503, "service_unavailable", "The database is unavailable, so this cannot be answered now; "
                     + "the proxy keeps serving. Try again in " + RETRY_AFTER_SECONDS + " seconds.");
         } else {
@@ -112,8 +115,8 @@ public class ErrorPages {
         return answer.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)).build();
     }
 
-    private static boolean isApi(UriInfo uri) {
-        String path = uri.getPath();
+    /** Paths whose callers are programs: their errors are JSON, not pages. */
+    static boolean isApi(String path) {
         return path.startsWith("/api/") || path.startsWith("/v1/");
     }
 
@@ -122,7 +125,11 @@ public class ErrorPages {
     }
 
     private static Response.ResponseBuilder jsonError(int status, String type, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("error", Map.of("message", Snippet.bounded(message), "type", type, "code", status)));
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(errorJson(status, type, message));
+    }
+
+    /** The JSON API's error object: {@code {"error": {"message", "type", "code"}}}, the message bounded. */
+    static Map<String, Object> errorJson(int status, String type, String message) {
+        return Map.of("error", Map.of("message", Snippet.bounded(message), "type", type, "code", status));
     }
 }

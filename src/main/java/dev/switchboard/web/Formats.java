@@ -57,7 +57,6 @@ public final class Formats {
         return "$" + rounded.toPlainString();
     }
 
-    /** Milliseconds: 85 ms, 820 ms, 1.24 s. */
     /** An amount in USD with cents, more decimals only where they matter: {@code $0.00}, {@code $4.50}, {@code $0.0042}. */
     public static String usd(BigDecimal value) {
         if (value == null) {
@@ -67,6 +66,7 @@ public final class Formats {
         return "$" + value.setScale(scale, java.math.RoundingMode.HALF_UP).toPlainString();
     }
 
+    /** Milliseconds: 85 ms, 820 ms, 1.24 s. */
     public static String ms(Double value) {
         if (value == null) {
             return NO_DATA;

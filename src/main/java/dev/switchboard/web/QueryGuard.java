@@ -88,10 +88,9 @@ public class QueryGuard {
     }
 
     private static void refuse(RoutingContext ctx, String path, String message) {
-        if (path.startsWith("/api/") || path.startsWith("/v1/")) {
+        if (ErrorPages.isApi(path)) {
             ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
-                    .end(new JsonObject().put("error", new JsonObject().put("message", message)
-                            .put("type", "invalid_request").put("code", 400)).encode());
+                    .end(new JsonObject(ErrorPages.errorJson(400, "invalid_request", message)).encode());
         } else {
             ctx.response().setStatusCode(400).putHeader("content-type", "text/html;charset=UTF-8")
                     .end(ErrorPages.Templates.error(400, "That did not work", message, null).render());
