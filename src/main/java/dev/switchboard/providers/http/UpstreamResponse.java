@@ -11,7 +11,11 @@ import io.vertx.mutiny.core.http.HttpClientResponse;
 
 import java.time.Duration;
 
-/** An upstream response whose body has not been read yet: read it whole, or stream it chunk by chunk as it arrives. */
+/**
+ * An upstream response whose body has not been read yet: read it whole, or stream it chunk by chunk as it arrives.
+ * Start reading in the same pipeline that received it (on its event loop), as the adapters do: a short body that
+ * ends before anyone subscribes to {@link #body()} or {@link #chunks()} cannot be read any more.
+ */
 public final class UpstreamResponse {
 
     private final HttpClientResponse response;
