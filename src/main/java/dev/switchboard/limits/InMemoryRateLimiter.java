@@ -1,12 +1,15 @@
 package dev.switchboard.limits;
 
-import java.time.Duration;
+import io.vertx.core.Future;
+
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Token buckets per key in this replica's memory: a decision is a few arithmetic operations under the key's own lock,
  * never I/O, so it runs on the event loop. With several replicas each counts its own share (a key may get up to
- * replicas x its limit); the limit a caller sees in the headers is per replica.
+ * replicas x its limit); the limit a caller sees in the headers is per replica. {@link RedisRateLimiter} shares the
+ * buckets between replicas, and falls back to this one while Redis cannot be reached ({@link FailOpenRateLimiter}).
  */
 public final class InMemoryRateLimiter implements RateLimiter {
 
@@ -28,7 +31,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
         }
 
         boolean fits(KeyLimits limits) {
-            return java.util.Objects.equals(rpm, limits.rpm()) && java.util.Objects.equals(tpm, limits.tpm());
+            return Objects.equals(rpm, limits.rpm()) && Objects.equals(tpm, limits.tpm());
         }
     }
 
@@ -37,7 +40,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
 
     @Override
-    public Decision reserve(String keyId, KeyLimits limits, long estimatedTokens) {
+    public Future<Decision> reserve(String keyId, KeyLimits limits, long estimatedTokens) {
         long now = clock.millis();
         Buckets b = buckets(keyId, limits, now);
         synchronized (b) {
@@ -63,29 +66,29 @@ public final class InMemoryRateLimiter implements RateLimiter {
                     b.tokens.take(estimatedTokens, now);
                 }
             }
-            return new Decision(refusal, refusal == null || refusal == Refusal.TOO_LARGE ? null
-                    : Duration.ofMillis(waitMs), state(b, now));
+            return Future.succeededFuture(Decision.of(refusal, waitMs, state(b, now)));
         }
     }
 
     @Override
-    public void settle(String keyId, KeyLimits limits, long reservedTokens, long usedTokens) {
+    public Future<Void> settle(String keyId, KeyLimits limits, long reservedTokens, long usedTokens) {
         if (limits.tpm() == null || reservedTokens == usedTokens) {
-            return;
+            return Future.succeededFuture();
         }
         long now = clock.millis();
         Buckets b = buckets(keyId, limits, now);
         synchronized (b) {
             b.tokens.take(usedTokens - reservedTokens, now);
         }
+        return Future.succeededFuture();
     }
 
-    /** The key's state without taking anything, as the admin sees it. */
-    public RateLimitState peek(String keyId, KeyLimits limits) {
+    @Override
+    public Future<RateLimitState> peek(String keyId, KeyLimits limits) {
         long now = clock.millis();
         Buckets b = buckets(keyId, limits, now);
         synchronized (b) {
-            return state(b, now);
+            return Future.succeededFuture(state(b, now));
         }
     }
 

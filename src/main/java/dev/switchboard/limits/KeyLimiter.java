@@ -7,7 +7,7 @@ import dev.switchboard.web.Formats;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import jakarta.annotation.PostConstruct;
+import io.vertx.core.Future;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,9 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The proxy's check of a key's limits before a call and its settling after: rate limits from {@link RateLimiter},
- * the budget from {@link KeySpend}. Both answer from memory, so a check never waits on the database; the limits come
- * with the key ({@code GatewayKeys}), and the spend is re-read in the background.
+ * The proxy's check of a key's limits before a call and its settling after: rate limits from {@link RateLimiter}
+ * (memory, or Redis shared by the replicas), the budget from {@link KeySpend} (memory). A check never waits on the
+ * database, and never blocks: its answer is a future; the limits come with the key ({@code GatewayKeys}), and the
+ * spend is re-read in the background.
  */
 @ApplicationScoped
 public class KeyLimiter {
@@ -42,7 +43,7 @@ public class KeyLimiter {
     public record Refused(ProxyError error, Duration retryAfter, RateLimitState state) implements Admission {
     }
 
-    private static final Admitted UNLIMITED = new Admitted(null, null);
+    private static final Future<Admission> UNLIMITED = Future.succeededFuture(new Admitted(null, null));
 
     @Inject
     LimitsClock clock;
@@ -53,14 +54,11 @@ public class KeyLimiter {
     @Inject
     KeyUsageQueries queries;
 
-    private InMemoryRateLimiter rates;
+    @Inject
+    RateLimiter rates;
+
     private final KeySpend spend = new KeySpend();
     private boolean refreshFailing;
-
-    @PostConstruct
-    void init() {
-        rates = new InMemoryRateLimiter(clock);
-    }
 
     /** After the database is migrated; the spend is known before the first call in practice, and zero until then. */
     void onStart(@Observes @Priority(30) StartupEvent event) {
@@ -74,7 +72,7 @@ public class KeyLimiter {
     }
 
     /** Whether a call by {@code keyId} under {@code limits} may go ahead now; takes its request and tokens if so. */
-    public Admission admit(String keyId, KeyLimits limits, long estimatedTokens) {
+    public Future<Admission> admit(String keyId, KeyLimits limits, long estimatedTokens) {
         if (keyId == null || limits == null || !limits.any()) {
             return UNLIMITED;
         }
@@ -82,18 +80,17 @@ public class KeyLimiter {
             Instant now = clock.now();
             BigDecimal spent = spend.spent(keyId, limits.period(), now);
             if (spent.compareTo(limits.budgetUsd()) >= 0) {
-                return new Refused(budgetExceeded(limits, spent, now), null,
-                        limits.rateLimited() ? rates.peek(keyId, limits) : null);
+                ProxyError error = budgetExceeded(limits, spent, now);
+                return state(keyId, limits).map(state -> new Refused(error, null, state));
             }
         }
         if (!limits.rateLimited()) {
-            return new Admitted(new Charge(keyId, limits, 0), null);
+            return Future.succeededFuture(new Admitted(new Charge(keyId, limits, 0), null));
         }
-        RateLimiter.Decision decision = rates.reserve(keyId, limits, estimatedTokens);
-        if (decision.allowed()) {
-            return new Admitted(new Charge(keyId, limits, estimatedTokens), decision.state());
-        }
-        return new Refused(rateLimited(decision, limits, estimatedTokens), decision.retryAfter(), decision.state());
+        return rates.reserve(keyId, limits, estimatedTokens).map(decision -> decision.allowed()
+                ? new Admitted(new Charge(keyId, limits, estimatedTokens), decision.state())
+                : new Refused(rateLimited(decision, limits, estimatedTokens), decision.retryAfter(),
+                decision.state()));
     }
 
     /** The end of an admitted call: tokens settled with its usage, its cost added to the key's spend. */
@@ -103,6 +100,7 @@ public class KeyLimiter {
         }
         long used = usage == null ? 0 : (long) usage.inputTokens() + usage.outputTokens();
         if (charge.limits().tpm() != null) {
+            // not awaited: the call is over; a settlement Redis misses is made in memory (FailOpenRateLimiter)
             rates.settle(charge.keyId(), charge.limits(), charge.reservedTokens(), used);
         }
         spend.add(charge.keyId(), charge.limits().period(), clock.now(), cost);
@@ -114,8 +112,8 @@ public class KeyLimiter {
     }
 
     /** The key's rate-limit state now, without taking anything; null when it has no rate limit. */
-    public RateLimitState state(String keyId, KeyLimits limits) {
-        return limits.rateLimited() ? rates.peek(keyId, limits) : null;
+    public Future<RateLimitState> state(String keyId, KeyLimits limits) {
+        return limits.rateLimited() ? rates.peek(keyId, limits) : Future.succeededFuture();
     }
 
     /** Re-reads every key's spend in its current period from the generation log (other replicas' calls too). */

@@ -158,38 +158,78 @@ public class ProxyRoutes {
                         + "at most " + services.config.maxMessages() + " (switchboard.proxy.max-messages).",
                         "messages");
             }
-            ProxyRequest request = dialect.parse(body);
-            request = request.withRouting(RoutingExtensions.parse(body));
+            ProxyRequest request = dialect.parse(body).withRouting(RoutingExtensions.parse(body));
             RoutePlan plan = new RoutePlanner(services.catalog.current(), services.stats::forEndpoint,
                     services.health).plan(request.routing(), request.chat());
-            KeyLimiter.Charge charge = null;
-            if (key != null && key.limits().any()) {
-                KeyLimiter.Admission admission = services.limiter.admit(key.id(), key.limits(),
-                        services.limiter.estimate(bytes.length(), request.chat().maxTokens()));
-                rateLimitHeaders(response, dialect, admission.state());
-                if (admission instanceof KeyLimiter.Refused refused) {
-                    ProxyResponses.error(response, dialect, refused.error(), refused.retryAfter(), null);
-                    return;
-                }
-                charge = ((KeyLimiter.Admitted) admission).charge();
-            }
             Context context = Vertx.currentContext();
-            ProxyExchange exchange = new ProxyExchange(response, context, dialect, request, plan,
-                    key == null ? null : key.id(), charge, generationId(), services);
-            drain.track(exchange);
-            ctx.addEndHandler(v -> drain.untrack(exchange));
-            exchange.start();
+            if (key == null || !key.limits().any()) {
+                start(ctx, context, dialect, request, plan, key, null);
+                return;
+            }
+            // a shared limiter answers from Redis: the call goes on when it has, back on this request's event loop
+            services.limiter.admit(key.id(), key.limits(),
+                            services.limiter.estimate(bytes.length(), request.chat().maxTokens()))
+                    .onComplete(admission -> onContext(context, () -> {
+                        if (admission.failed()) {
+                            failed(response, dialect, admission.cause());
+                        } else {
+                            admitted(ctx, context, dialect, request, plan, key, admission.result());
+                        }
+                    }));
         } catch (ProxyException e) {
             ProxyResponses.error(response, dialect, e.error(), null, null);
         } catch (RuntimeException e) {
-            // one line at ERROR (no stack trace in the log); the stack for whoever turns this logger to DEBUG
-            String incident = generationId().substring(4, 12);
-            Log.errorf("The proxy failed on a request (incident %s): %s", incident, e);
-            Log.debugf(e, "Incident %s", incident);
-            ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.INTERNAL,
-                    "The gateway failed on this request (incident " + incident + "); a retry may help.", null,
-                    null), null, null);
+            failed(response, dialect, e);
         }
+    }
+
+    private void admitted(RoutingContext ctx, Context context, ClientDialect dialect, ProxyRequest request,
+                          RoutePlan plan, GatewayKey key, KeyLimiter.Admission admission) {
+        HttpServerResponse response = ctx.response();
+        if (response.closed()) {
+            // the caller left while the limits were checked; an admitted call's tokens are given back
+            if (admission instanceof KeyLimiter.Admitted admitted) {
+                services.limiter.settle(admitted.charge(), null, null);
+            }
+            return;
+        }
+        try {
+            rateLimitHeaders(response, dialect, admission.state());
+            if (admission instanceof KeyLimiter.Refused refused) {
+                ProxyResponses.error(response, dialect, refused.error(), refused.retryAfter(), null);
+                return;
+            }
+            start(ctx, context, dialect, request, plan, key, ((KeyLimiter.Admitted) admission).charge());
+        } catch (RuntimeException e) {
+            failed(response, dialect, e);
+        }
+    }
+
+    private void start(RoutingContext ctx, Context context, ClientDialect dialect, ProxyRequest request,
+                       RoutePlan plan, GatewayKey key, KeyLimiter.Charge charge) {
+        ProxyExchange exchange = new ProxyExchange(ctx.response(), context, dialect, request, plan,
+                key == null ? null : key.id(), charge, generationId(), services);
+        drain.track(exchange);
+        ctx.addEndHandler(v -> drain.untrack(exchange));
+        exchange.start();
+    }
+
+    private static void onContext(Context context, Runnable action) {
+        if (Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
+    }
+
+    private static void failed(HttpServerResponse response, ClientDialect dialect, Throwable e) {
+        // one line at ERROR (no stack trace in the log); the stack for whoever turns this logger to DEBUG
+        String incident = generationId().substring(4, 12);
+        Log.errorf("The proxy failed on a request (incident %s): %s", incident, e);
+        Log.debugf(e, "Incident %s", incident);
+        ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.INTERNAL,
+                "The gateway failed on this request (incident " + incident + "); a retry may help.", null,
+                null), null, null);
     }
 
     /** Set before anything is written, so every answer carries them: the call's own, an error, a stream. */
