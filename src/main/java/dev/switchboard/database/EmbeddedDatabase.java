@@ -4,8 +4,15 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -110,7 +117,8 @@ public final class EmbeddedDatabase {
     private static EmbeddedPostgres start(Path dir, int port) {
         try {
             Files.createDirectories(dir);
-            return builder(dir, port).start();
+            refuseTakenPort(dir, port);
+            return ours(builder(dir, port).start(), dir, port);
         } catch (IllegalStateException e) {
             if (lockHeld(e)) {
                 throw new StartFailure("The embedded PostgreSQL data directory " + dir + " is in use by another "
@@ -129,7 +137,7 @@ public final class EmbeddedDatabase {
                         first.getMessage(), pid);
                 try {
                     Files.deleteIfExists(pid);
-                    return builder(dir, port).start();
+                    return ours(builder(dir, port).start(), dir, port);
                 } catch (IOException | IllegalStateException second) {
                     LOG.debugf(second, "Second start of the embedded PostgreSQL");
                 }
@@ -138,6 +146,40 @@ public final class EmbeddedDatabase {
             throw new StartFailure("Could not start the embedded PostgreSQL in " + dir + " on port " + port + ": "
                     + first.getMessage() + ". Is the port taken? " + HOW_TO_CHANGE);
         }
+    }
+
+    /**
+     * A new server whose port is taken fails to bind and exits, but zonky's readiness check then connects to whatever
+     * listens there and reports success: this instance would silently use another one's database.
+     */
+    private static void refuseTakenPort(Path dir, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException taken) {
+            throw new StartFailure(portInUse(dir, port));
+        }
+    }
+
+    /** The same race, lost after the check above: the server that answered must be the one on our directory. */
+    private static EmbeddedPostgres ours(EmbeddedPostgres pg, Path dir, int port) throws IOException {
+        String served;
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("show data_directory")) {
+            served = rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            pg.close();
+            throw new IOException("the embedded PostgreSQL does not answer: " + e.getMessage(), e);
+        }
+        if (served == null || !Path.of(served).toRealPath().equals(dir.toRealPath())) {
+            pg.close();
+            throw new StartFailure(portInUse(dir, port));
+        }
+        return pg;
+    }
+
+    private static String portInUse(Path dir, int port) {
+        return "Port " + port + " of the embedded PostgreSQL (data in " + dir + ") is in use by another program, "
+                + "maybe another Switchboard's database: give this instance a port of its own. " + HOW_TO_CHANGE;
     }
 
     /**

@@ -124,8 +124,19 @@ public final class Formats {
         return counted(n, "call");
     }
 
-    private static String counted(long n, String noun) {
-        return count(n) + " " + noun + (n == 1 ? "" : "s");
+    /**
+     * A count with its noun, singular for exactly one: {@code {fmt:counted(n, 'model')}} gives "1 model",
+     * "0 models", "1,234 models". The one place the portal pluralises, so no page says "1 calls". Takes any
+     * {@link Number} because templates pass ints and Integers as they are, and a {@code long} parameter would not
+     * match them.
+     */
+    public static String counted(Number n, String noun) {
+        return n == null ? NO_DATA : count(n.longValue()) + " " + noun(n, noun);
+    }
+
+    /** The noun alone, for a count shown apart from it (in bold, a link): "model" for 1, "models" otherwise. */
+    public static String noun(Number n, String noun) {
+        return n != null && n.longValue() == 1 ? noun : noun + "s";
     }
 
     private static String trim(BigDecimal value) {

@@ -96,6 +96,22 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void aSecondStartOnTheSamePortRefusesInsteadOfUsingTheFirstOnesDatabase(@TempDir Path first,
+                                                                             @TempDir Path second) throws Exception {
+        int port = freePort();
+        Properties one = embeddedAt(first, port);
+        try (EmbeddedPostgres pg = EmbeddedDatabase.startIfNoDatasourceConfigured(Map.of(), one).orElseThrow()) {
+            Properties two = embeddedAt(second, port);
+            assertThatThrownBy(() -> EmbeddedDatabase.startIfNoDatasourceConfigured(Map.of(), two))
+                    .isInstanceOf(EmbeddedDatabase.StartFailure.class)
+                    .hasMessageContaining("Port " + port).hasMessageContaining(second.toString())
+                    .hasMessageContaining("switchboard.embedded-db.port")
+                    .satisfies(e -> assertThat(e.getStackTrace()).isEmpty());
+            assertThat(two).doesNotContainKey("quarkus.datasource.jdbc.url");
+        }
+    }
+
+    @Test
     void aPortThatIsNotANumberIsSaidPlainly() {
         Properties props = new Properties();
         props.setProperty("switchboard.embedded-db.port", "fifty");

@@ -53,4 +53,16 @@ class FormatsTest {
         assertThat(Formats.calls(0)).isEqualTo("0 calls");
         assertThat(Formats.calls(2500)).isEqualTo("2,500 calls");
     }
+
+    @Test
+    void countsTakeTheSingularForExactlyOne() {
+        assertThat(Formats.counted(1, "model")).isEqualTo("1 model");
+        assertThat(Formats.counted(0, "provider")).isEqualTo("0 providers");
+        assertThat(Formats.counted(2, "token")).isEqualTo("2 tokens");
+        assertThat(Formats.counted(-1, "request")).isEqualTo("-1 requests");
+        assertThat(Formats.counted(1_000_000, "call")).isEqualTo("1,000,000 calls");
+        assertThat(Formats.noun(1, "model")).isEqualTo("model");
+        assertThat(Formats.noun(21, "model")).isEqualTo("models");
+        assertThat(Formats.counted(null, "call")).isEqualTo("no data");
+    }
 }

@@ -239,6 +239,7 @@ class ModelsPageTest {
     @Test
     void rowsShowFactsAndNoMadeUpNumbers() {
         Document doc = page("q=gamma+thinker");
+        assertThat(doc.selectFirst("#result-count").text()).startsWith("1 model of ");
         Element card = doc.selectFirst("li.model-card[data-slug=testlab/gamma]");
         assertThat(card.selectFirst("h2 a").attr("href")).isEqualTo("/models/testlab/gamma");
         assertThat(card.text()).contains("Gamma Thinker").contains("testlab/gamma").contains("Test Lab")

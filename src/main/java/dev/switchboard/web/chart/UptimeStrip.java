@@ -1,11 +1,11 @@
 package dev.switchboard.web.chart;
 
+import dev.switchboard.web.Formats;
 import io.quarkus.qute.TemplateData;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -84,12 +84,12 @@ public record UptimeStrip(String label, String summary, int width, int height, L
         String uptime = ok + failed == 0 ? "no uptime data" : percent(ok, failed);
         List<String> details = new ArrayList<>();
         if (failed > 0) {
-            details.add(number(failed) + " failed");
+            details.add(Formats.count(failed) + " failed");
         }
         if (limited > 0) {
-            details.add(number(limited) + " rate-limited");
+            details.add(Formats.count(limited) + " rate-limited");
         }
-        return uptime + " · " + calls(calls) + (details.isEmpty() ? "" : " (" + String.join(", ", details) + ")");
+        return uptime + " · " + Formats.calls(calls) + (details.isEmpty() ? "" : " (" + String.join(", ", details) + ")");
     }
 
     private static String summary(String label, Duration range, long ok, long failed, long calls, long[] byStatus) {
@@ -97,10 +97,10 @@ public record UptimeStrip(String label, String summary, int width, int height, L
                 .append(": ");
         if (ok + failed == 0) {
             s.append("no data");
-            return calls == 0 ? s.toString() : s.append(" (").append(calls(calls)).append(", all rate-limited)")
+            return calls == 0 ? s.toString() : s.append(" (").append(Formats.calls(calls)).append(", all rate-limited)")
                     .toString();
         }
-        s.append(percent(ok, failed)).append(" of ").append(calls(calls));
+        s.append(percent(ok, failed)).append(" of ").append(Formats.calls(calls));
         List<String> hours = new ArrayList<>();
         addCount(hours, byStatus[UptimeStatus.UP.ordinal()], "up");
         addCount(hours, byStatus[UptimeStatus.DEGRADED.ordinal()], "degraded");
@@ -121,13 +121,6 @@ public record UptimeStrip(String label, String summary, int width, int height, L
         return tenths == 1000 ? "100%" : tenths / 10 + "." + tenths % 10 + "%";
     }
 
-    private static String calls(long n) {
-        return number(n) + (n == 1 ? " call" : " calls");
-    }
-
-    private static String number(long n) {
-        return String.format(Locale.ENGLISH, "%,d", n);
-    }
 
     private static long orZero(Long n) {
         return n == null ? 0 : Math.max(0, n);
