@@ -63,6 +63,8 @@ public final class SimCounters {
             Map.entry(SimFault.SLOW_DRIP, Event.SLOW_DRIP)));
 
     private final Map<String, AtomicLongArray> counts = new ConcurrentHashMap<>();
+    /** The W3C trace context of each model's latest request, as a traced provider would see it. */
+    private final Map<String, String> traceparents = new ConcurrentHashMap<>();
 
     public void count(String model, Event event) {
         counts.computeIfAbsent(model, m -> new AtomicLongArray(Event.values().length)).incrementAndGet(event.ordinal());
@@ -74,6 +76,20 @@ public final class SimCounters {
         if (event != null) {
             count(model, event);
         }
+    }
+
+    /** Notes the {@code traceparent} header a request for this model came with (null: none). */
+    public void traceparent(String model, String header) {
+        if (header == null) {
+            traceparents.remove(model);
+        } else {
+            traceparents.put(model, header);
+        }
+    }
+
+    /** The {@code traceparent} of the latest request for this model, or null when it came without one. */
+    public String lastTraceparent(String model) {
+        return traceparents.get(model);
     }
 
     public ModelStats get(String model) {
@@ -101,5 +117,6 @@ public final class SimCounters {
 
     public void reset() {
         counts.clear();
+        traceparents.clear();
     }
 }

@@ -41,6 +41,7 @@ public final class SimExchange {
         this.response = ctx.response();
         this.model = model;
         runtime.counters().count(model, SimCounters.Event.RECEIVED);
+        runtime.counters().traceparent(model, ctx.request().getHeader("traceparent"));
         runtime.connections().requestStarted();
         response.endHandler(v -> over());
         response.closeHandler(v -> {

@@ -47,6 +47,8 @@ public class UpstreamHttp {
                 .setConnectTimeout(options.connectTimeout().toMillis())
                 .setIdleTimeout(options.idleTimeout().toMillis());
         request.headers().forEach(ro::putHeader);
+        // added after signing, so a signed request (Bedrock's SigV4) stays valid: unsigned headers are allowed
+        options.traceHeaders().forEach(ro::putHeader);
         // Cancelled before the response head arrived (the caller left, or a first-token or total deadline fired
         // while the provider hangs): reset the request, or it would hold a pooled connection until the idle timeout.
         AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
