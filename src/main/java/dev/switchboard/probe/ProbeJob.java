@@ -112,6 +112,9 @@ public class ProbeJob {
     @Inject
     ProxyDrain drain;
 
+    @Inject
+    ProbeMetrics metrics;
+
     @Scheduled(every = "${switchboard.probe.interval:60s}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
@@ -159,14 +162,17 @@ public class ProbeJob {
         try (Connection lockConnection = dataSource.getConnection()) {
             if (!tryLock(lockConnection)) {
                 Log.debug("Probe run skipped: another replica is probing");
+                metrics.run("skipped_locked");
                 return RunResult.SKIPPED;
             }
             try {
                 if (!claimRun(lockConnection, onlyIfDue ? config.interval() : Duration.ZERO)) {
                     Log.debug("Probe run skipped: another replica's run started less than an interval ago");
+                    metrics.run("not_due");
                     return RunResult.NOT_DUE;
                 }
                 RunResult result = probeAll(endpoints, spread);
+                metrics.run("completed");
                 Log.infof("Probe run: %d endpoints probed, %d ok, %d failed, in %d ms", result.probed(),
                         result.ok(), result.failed(), Duration.ofNanos(System.nanoTime() - started).toMillis());
                 return result;
@@ -174,6 +180,7 @@ public class ProbeJob {
                 unlock(lockConnection);
             }
         } catch (SQLException e) {
+            metrics.run("failed");
             throw new IllegalStateException("Probe run: the database is not available: " + e.getMessage(), e);
         }
     }
@@ -271,6 +278,7 @@ public class ProbeJob {
         }
         Sample sample = m.toSample(failure, end);
         feedHealth(endpoint, sample.outcome(), failure);
+        metrics.probed(endpoint, sample.outcome());
         if (!recorder.record(sample)) {
             Log.debugf("Probe sample of %s dropped: the sample queue is full", endpoint.slug());
         }

@@ -13,6 +13,13 @@ import dev.switchboard.llm.FinishReason;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.llm.Usage;
+import dev.switchboard.observe.AttemptFinished;
+import dev.switchboard.observe.AttemptStarted;
+import dev.switchboard.observe.ProxyObservers;
+import dev.switchboard.observe.RequestFinished;
+import dev.switchboard.observe.RequestObservation;
+import dev.switchboard.observe.RequestOutcome;
+import dev.switchboard.observe.RequestStarted;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.providers.CallOptions;
 import dev.switchboard.providers.PassThrough;
@@ -49,7 +56,8 @@ import java.util.function.Supplier;
  * One proxied request from its plan to its last byte: tries the plan's candidates in order, fails over on
  * provider-side errors until the first byte has gone to the caller, then streams (or answers) in the caller's
  * protocol, and records every attempt (a traffic sample each) and the generation. Everything runs on the request's
- * event-loop context: upstream results are handed back to it, so the fields need no locks.
+ * event-loop context: upstream results are handed back to it, so the fields need no locks. Observers (metrics,
+ * traces, request logs) hear of each step through {@link RequestObservation}; with none, no event is built.
  */
 final class ProxyExchange {
 
@@ -68,6 +76,11 @@ final class ProxyExchange {
     private final long startNanos;
     private final CallOptions options;
     private final boolean excludeReasoning;
+    /** Who follows this request; {@link RequestObservation#NONE} (and {@code observed} false) when nobody does. */
+    private final RequestObservation observation;
+    private final boolean observed;
+    private final boolean observeContent;
+    private final RequestStarted started;
 
     private final List<AttemptRecord> attempts = new ArrayList<>();
     private final List<AttemptFailure> failures = new ArrayList<>();
@@ -75,6 +88,10 @@ final class ProxyExchange {
     private final List<SseEvent> heldRaw = new ArrayList<>();
 
     private int attemptsMade;
+    /** Time spent waiting on upstream calls, so that the rest is the gateway's own (its overhead). */
+    private long upstreamNanos;
+    /** The last attempt that failed over, for the fail-over event of the next one. */
+    private AttemptFinished lastFailed;
     private Attempt current;
     private boolean finished;
     private boolean headersSent;
@@ -96,6 +113,10 @@ final class ProxyExchange {
         Cancellable upstream;
         /** Set when the caller's body goes upstream as it is and the provider's answer comes back as it is. */
         PassThroughWriter writer;
+        /** What observers were told; null when nobody observes. */
+        AttemptStarted started;
+        AttemptFinished ended;
+        boolean sawToken;
 
         Attempt(Candidate candidate, int index) {
             this.candidate = candidate;
@@ -109,9 +130,10 @@ final class ProxyExchange {
         }
     }
 
+    /** @param receivedNanos when the proxy had the whole request body: the gateway's time counts from there */
     ProxyExchange(HttpServerResponse response, Context context, ClientDialect dialect, ProxyRequest request,
                   RoutePlan plan, String keyId, KeyLimiter.Charge charge, String generationId,
-                  ProxyServices services) {
+                  ProxyServices services, long receivedNanos) {
         this.response = response;
         this.context = context;
         // An event loop runs one thing at a time: results that arrive on the request's own event-loop thread are
@@ -132,11 +154,24 @@ final class ProxyExchange {
         this.services = services;
         this.generationId = generationId;
         this.createdAt = Instant.now();
-        this.startNanos = System.nanoTime();
+        this.startNanos = receivedNanos;
         ProxyConfig config = services.config;
         this.options = new CallOptions(config.connectTimeout(), config.firstTokenTimeout(), config.idleTimeout(),
                 config.totalTimeout());
         this.excludeReasoning = request.chat().reasoning() != null && request.chat().reasoning().exclude();
+        ProxyObservers observers = services.observers;
+        if (observers.any()) {
+            String requested = request.routing().model();
+            started = new RequestStarted(generationId, dialect.protocol(), request.stream(), requested,
+                    ProxyObservers.catalogModel(services.catalog.current(), requested), keyId, startNanos,
+                    createdAt.toEpochMilli());
+            observation = observers.open(started);
+        } else {
+            started = null;
+            observation = RequestObservation.NONE;
+        }
+        observed = observation != RequestObservation.NONE;
+        observeContent = observed && observation.wantsContent();
     }
 
     void start() {
@@ -184,12 +219,14 @@ final class ProxyExchange {
             target = services.target(endpoint);
         } catch (RuntimeException e) {
             Log.warnf("No way to call %s: %s", endpoint.slug(), e.getMessage());
+            begin(attempt, false);
             attemptFailed(attempt, UpstreamError.of(UpstreamErrorKind.CONNECTION,
                     "the gateway has no way to call this provider (" + e.getMessage() + ")"));
             return;
         }
         ObjectNode passBody = adapter instanceof PassThrough && endpoint.provider().kind() == dialect.nativeKind()
                 ? dialect.passThroughBody(request.body(), endpoint.upstreamId()) : null;
+        begin(attempt, passBody != null);
         if (passBody != null) {
             PassThrough pass = (PassThrough) adapter;
             attempt.writer = dialect.passThroughWriter(served(attempt, null), endpoint.upstreamId(),
@@ -218,6 +255,20 @@ final class ProxyExchange {
         }
     }
 
+    /** Tells observers an attempt goes out (after a fail-over, if the one before failed). */
+    private void begin(Attempt attempt, boolean passThrough) {
+        if (!observed) {
+            return;
+        }
+        attempt.started = new AttemptStarted(started, attemptsMade, attempt.endpoint(), attempt.candidate.modelSlug(),
+                attempt.candidate.fallbackModel(), passThrough, attempt.sentNanos);
+        if (lastFailed != null) {
+            observation.failover(lastFailed, attempt.started);
+            lastFailed = null;
+        }
+        observation.attemptStarted(attempt.started);
+    }
+
     // ---- whole answers
 
     /** @param passedThrough the provider's own body to send back, or null to encode {@code answer} */
@@ -226,6 +277,9 @@ final class ProxyExchange {
             return;
         }
         attempt.measure.onResponse(answer);
+        if (observeContent) {
+            observation.answer(attempt.started, answer);
+        }
         attempt.usage = answer.usage();
         attempt.finish = answer.finishReason();
         BigDecimal cost = cost(attempt);
@@ -238,7 +292,7 @@ final class ProxyExchange {
         response.putHeader("content-type", "application/json");
         finished = true;
         response.end(Buffer.buffer(body));
-        logGeneration(attempt, "ok", 200, cost);
+        logGeneration(attempt, "ok", 200, cost, RequestOutcome.SUCCESS, null);
     }
 
     // ---- streams
@@ -281,8 +335,18 @@ final class ProxyExchange {
         }
     }
 
-    private static void observe(Attempt attempt, ChatEvent event) {
-        attempt.measure.on(event, System.nanoTime());
+    private void observe(Attempt attempt, ChatEvent event) {
+        long now = System.nanoTime();
+        attempt.measure.on(event, now);
+        if (observed) {
+            if (!attempt.sawToken && event.isContent()) {
+                attempt.sawToken = true;
+                observation.firstToken(attempt.started, now);
+            }
+            if (observeContent) {
+                observation.event(attempt.started, event);
+            }
+        }
         if (event instanceof ChatEvent.UsageReport report && report.usage() != null) {
             attempt.usage = report.usage();
         } else if (event instanceof ChatEvent.Stop stop) {
@@ -336,7 +400,7 @@ final class ProxyExchange {
                 excludeReasoning);
         write(errors.error(midStream));
         response.end();
-        logGeneration(attempt, "error", 502, cost(attempt));
+        logGeneration(attempt, "error", 502, cost(attempt), RequestOutcome.UPSTREAM_ERROR, midStream);
     }
 
     private void onStreamEnd(Attempt attempt) {
@@ -355,7 +419,7 @@ final class ProxyExchange {
             write(encoder.end(attempt.usage == null ? Usage.NONE : attempt.usage, cost));
         }
         response.end();
-        logGeneration(attempt, "ok", 200, cost);
+        logGeneration(attempt, "ok", 200, cost, RequestOutcome.SUCCESS, null);
     }
 
     private void keepAlive(long everyMillis) {
@@ -387,6 +451,7 @@ final class ProxyExchange {
         attemptEnded(attempt, error);
         failures.add(AttemptFailure.failed(attempt.endpoint().slug(), attempt.endpoint().provider().slug(), error));
         if (FailoverOutcome.tryNext(error)) {
+            lastFailed = attempt.ended;
             next(attempt.index + 1);
         } else {
             failAll();
@@ -410,7 +475,7 @@ final class ProxyExchange {
         } else {
             ProxyResponses.error(response, dialect, error, outcome.retryAfter(), generationId);
         }
-        logGeneration(null, "error", error.status(), null);
+        logGeneration(null, "error", error.status(), null, RequestOutcome.of(error.type()), error);
     }
 
     private void clientGone() {
@@ -418,7 +483,8 @@ final class ProxyExchange {
             return;
         }
         Attempt attempt = abandon("the caller went away");
-        logGeneration(attempt, "cancelled", 499, attempt == null ? null : cost(attempt));
+        logGeneration(attempt, "cancelled", 499, attempt == null ? null : cost(attempt), RequestOutcome.CANCELLED,
+                null);
     }
 
     /** The gateway is stopping and the grace period is over: end this call with the protocol's error, not a cut. */
@@ -443,7 +509,8 @@ final class ProxyExchange {
         } else {
             ProxyResponses.error(response, dialect, error, Duration.ofSeconds(1), generationId);
         }
-        logGeneration(attempt, "error", error.status(), attempt == null ? null : cost(attempt));
+        logGeneration(attempt, "error", error.status(), attempt == null ? null : cost(attempt),
+                RequestOutcome.of(error.type()), error);
     }
 
     /**
@@ -471,6 +538,7 @@ final class ProxyExchange {
         Sample sample = attempt.measure.toSample(error, now);
         services.samples.record(sample);
         attempt.ttftMs = sample.ttftMs();
+        upstreamNanos += now - attempt.sentNanos;
         long endpointId = attempt.endpoint().id();
         if (error != null && error.kind() == UpstreamErrorKind.CANCELLED) {
             services.health.release(endpointId);
@@ -481,16 +549,23 @@ final class ProxyExchange {
         } else {
             services.health.onSuccess(endpointId);
         }
+        // adapters raise statuses only with their errors: an answer that came through came with a 200
+        Integer status = error == null ? Integer.valueOf(200) : sample.httpStatus();
+        if (observed) {
+            attempt.ended = new AttemptFinished(attempt.started, sample.outcome(), status, error, sample.ttftMs(), now,
+                    attempt.usage);
+            observation.attemptFinished(attempt.ended);
+        }
         attempts.add(new AttemptRecord(attempt.endpoint().provider().slug(), endpointId, attempt.candidate.modelSlug(),
-                attempt.endpoint().upstreamId(), sample.outcome().id(),
-                // adapters raise statuses only with their errors: an answer that came through came with a 200
-                error == null ? Integer.valueOf(200) : sample.httpStatus(),
+                attempt.endpoint().upstreamId(), sample.outcome().id(), status,
                 error == null ? null : error.kind().name().toLowerCase(java.util.Locale.ROOT),
                 error == null ? null : error.getMessage(), millis(attempt.sentNanos - startNanos), sample.ttftMs(),
                 sample.latencyMs()));
     }
 
-    private void logGeneration(Attempt served, String status, int httpStatus, BigDecimal cost) {
+    private void logGeneration(Attempt served, String status, int httpStatus, BigDecimal cost,
+                               RequestOutcome outcome, ProxyError error) {
+        long end = System.nanoTime();
         Usage usage = served == null ? null : served.usage;
         Integer ttft = served == null ? null : served.ttftMs;
         GenerationRecord record = new GenerationRecord(generationId, createdAt, keyId, request.routing().model(),
@@ -499,10 +574,15 @@ final class ProxyExchange {
                 served == null ? null : served.endpoint().id(), dialect.protocol(), request.stream(), status,
                 httpStatus, served == null || served.finish == null ? null
                         : served.finish.name().toLowerCase(java.util.Locale.ROOT),
-                usage, cost, ttft, millis(System.nanoTime() - startNanos), List.copyOf(attempts));
+                usage, cost, ttft, millis(end - startNanos), List.copyOf(attempts));
         // settled first: once the generation can be found, the key's limits have counted it
         services.limiter.settle(charge, usage, cost);
         services.generations.record(record);
+        if (observed) {
+            observation.requestFinished(new RequestFinished(started, outcome, httpStatus,
+                    served == null ? null : served.ended, attemptsMade, usage, cost, served == null ? null
+                    : served.finish, error, end, upstreamNanos));
+        }
     }
 
     private BigDecimal cost(Attempt attempt) {

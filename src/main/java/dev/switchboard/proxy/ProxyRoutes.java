@@ -19,6 +19,8 @@ import dev.switchboard.api.openai.OpenAiModelList;
 import dev.switchboard.limits.KeyLimiter;
 import dev.switchboard.limits.RateLimitHeaders;
 import dev.switchboard.limits.RateLimitState;
+import dev.switchboard.observe.ProxyObservers;
+import dev.switchboard.observe.RequestStarted;
 import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.RoutePlanner;
@@ -105,9 +107,9 @@ public class ProxyRoutes {
                 // the caller's next call should open a connection elsewhere; HTTP/2 forbids the header
                 response.putHeader("connection", "close");
             }
-            ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.UNAVAILABLE, "This gateway instance "
-                    + "is shutting down and takes no new calls; retry, another instance will serve it.", null,
-                    "shutting_down"), Duration.ofSeconds(1), null);
+            refuse(response, dialect, null, null, System.nanoTime(), new ProxyError(ProxyErrorType.UNAVAILABLE,
+                    "This gateway instance is shutting down and takes no new calls; retry, another instance will "
+                    + "serve it.", null, "shutting_down"), Duration.ofSeconds(1));
             return;
         }
         ctx.addEndHandler(v -> drain.leave());
@@ -115,15 +117,15 @@ public class ProxyRoutes {
                 request.getHeader("x-api-key")));
         if (auth instanceof AuthResult.Denied denied) {
             request.pause();
-            ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.AUTHENTICATION, denied.message(),
-                    null, "invalid_api_key"), null, null);
+            refuse(response, dialect, null, null, System.nanoTime(), new ProxyError(ProxyErrorType.AUTHENTICATION,
+                    denied.message(), null, "invalid_api_key"), null);
             return;
         }
         GatewayKey key = auth instanceof AuthResult.Allowed allowed ? allowed.key() : null;
         long limit = services.config.maxBodyBytes();
         String declared = request.getHeader("content-length");
         if (declared != null && parseLong(declared) > limit) {
-            tooLarge(response, dialect, limit);
+            tooLarge(response, dialect, key, limit);
             return;
         }
         Buffer body = Buffer.buffer();
@@ -134,7 +136,7 @@ public class ProxyRoutes {
             }
             if ((long) body.length() + chunk.length() > limit) {
                 over[0] = true;
-                tooLarge(response, dialect, limit);
+                tooLarge(response, dialect, key, limit);
                 return;
             }
             body.appendBuffer(chunk);
@@ -149,7 +151,9 @@ public class ProxyRoutes {
     }
 
     private void handle(RoutingContext ctx, ClientDialect dialect, Buffer bytes, GatewayKey key) {
+        long receivedNanos = System.nanoTime();
         HttpServerResponse response = ctx.response();
+        ProxyRequest request = null;
         try {
             ObjectNode body = parseJson(bytes);
             JsonNode messages = body.get("messages");
@@ -158,12 +162,13 @@ public class ProxyRoutes {
                         + "at most " + services.config.maxMessages() + " (switchboard.proxy.max-messages).",
                         "messages");
             }
-            ProxyRequest request = dialect.parse(body).withRouting(RoutingExtensions.parse(body));
+            request = dialect.parse(body).withRouting(RoutingExtensions.parse(body));
+            ProxyRequest parsed = request;
             RoutePlan plan = new RoutePlanner(services.catalog.current(), services.stats::forEndpoint,
                     services.health).plan(request.routing(), request.chat());
             Context context = Vertx.currentContext();
             if (key == null || !key.limits().any()) {
-                start(ctx, context, dialect, request, plan, key, null);
+                start(ctx, context, dialect, request, plan, key, null, receivedNanos);
                 return;
             }
             // a shared limiter answers from Redis: the call goes on when it has, back on this request's event loop
@@ -171,20 +176,20 @@ public class ProxyRoutes {
                             services.limiter.estimate(bytes.length(), request.chat().maxTokens()))
                     .onComplete(admission -> onContext(context, () -> {
                         if (admission.failed()) {
-                            failed(response, dialect, admission.cause());
+                            failed(response, dialect, parsed, key, receivedNanos, admission.cause());
                         } else {
-                            admitted(ctx, context, dialect, request, plan, key, admission.result());
+                            admitted(ctx, context, dialect, parsed, plan, key, admission.result(), receivedNanos);
                         }
                     }));
         } catch (ProxyException e) {
-            ProxyResponses.error(response, dialect, e.error(), null, null);
+            refuse(response, dialect, request, key, receivedNanos, e.error(), null);
         } catch (RuntimeException e) {
-            failed(response, dialect, e);
+            failed(response, dialect, request, key, receivedNanos, e);
         }
     }
 
     private void admitted(RoutingContext ctx, Context context, ClientDialect dialect, ProxyRequest request,
-                          RoutePlan plan, GatewayKey key, KeyLimiter.Admission admission) {
+                          RoutePlan plan, GatewayKey key, KeyLimiter.Admission admission, long receivedNanos) {
         HttpServerResponse response = ctx.response();
         if (response.closed()) {
             // the caller left while the limits were checked; an admitted call's tokens are given back
@@ -196,19 +201,20 @@ public class ProxyRoutes {
         try {
             rateLimitHeaders(response, dialect, admission.state());
             if (admission instanceof KeyLimiter.Refused refused) {
-                ProxyResponses.error(response, dialect, refused.error(), refused.retryAfter(), null);
+                refuse(response, dialect, request, key, receivedNanos, refused.error(), refused.retryAfter());
                 return;
             }
-            start(ctx, context, dialect, request, plan, key, ((KeyLimiter.Admitted) admission).charge());
+            start(ctx, context, dialect, request, plan, key, ((KeyLimiter.Admitted) admission).charge(),
+                    receivedNanos);
         } catch (RuntimeException e) {
-            failed(response, dialect, e);
+            failed(response, dialect, request, key, receivedNanos, e);
         }
     }
 
     private void start(RoutingContext ctx, Context context, ClientDialect dialect, ProxyRequest request,
-                       RoutePlan plan, GatewayKey key, KeyLimiter.Charge charge) {
+                       RoutePlan plan, GatewayKey key, KeyLimiter.Charge charge, long receivedNanos) {
         ProxyExchange exchange = new ProxyExchange(ctx.response(), context, dialect, request, plan,
-                key == null ? null : key.id(), charge, generationId(), services);
+                key == null ? null : key.id(), charge, generationId(), services, receivedNanos);
         drain.track(exchange);
         ctx.addEndHandler(v -> drain.untrack(exchange));
         exchange.start();
@@ -222,14 +228,31 @@ public class ProxyRoutes {
         }
     }
 
-    private static void failed(HttpServerResponse response, ClientDialect dialect, Throwable e) {
+    private void failed(HttpServerResponse response, ClientDialect dialect, ProxyRequest request, GatewayKey key,
+                        long receivedNanos, Throwable e) {
         // one line at ERROR (no stack trace in the log); the stack for whoever turns this logger to DEBUG
         String incident = generationId().substring(4, 12);
         Log.errorf("The proxy failed on a request (incident %s): %s", incident, e);
         Log.debugf(e, "Incident %s", incident);
-        ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.INTERNAL,
+        refuse(response, dialect, request, key, receivedNanos, new ProxyError(ProxyErrorType.INTERNAL,
                 "The gateway failed on this request (incident " + incident + "); a retry may help.", null,
-                null), null, null);
+                null), null);
+    }
+
+    /**
+     * Answers with an error before any upstream attempt, and tells the observers. {@code request} and {@code key} are
+     * null when the refusal came before they were known.
+     */
+    private void refuse(HttpServerResponse response, ClientDialect dialect, ProxyRequest request, GatewayKey key,
+                        long startNanos, ProxyError error, Duration retryAfter) {
+        ProxyResponses.error(response, dialect, error, retryAfter, null);
+        ProxyObservers observers = services.observers;
+        if (observers.any()) {
+            String model = request == null ? null : request.routing().model();
+            observers.refused(new RequestStarted(null, dialect.protocol(), request != null && request.stream(), model,
+                    ProxyObservers.catalogModel(services.catalog.current(), model), key == null ? null : key.id(),
+                    startNanos, System.currentTimeMillis()), error);
+        }
     }
 
     /** Set before anything is written, so every answer carries them: the call's own, an error, a stream. */
@@ -274,10 +297,10 @@ public class ProxyRoutes {
     }
 
     /** The rest of the body, if any, is read and dropped: refusing it by closing would break HTTP/2 callers. */
-    private static void tooLarge(HttpServerResponse response, ClientDialect dialect, long limit) {
-        ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.REQUEST_TOO_LARGE,
+    private void tooLarge(HttpServerResponse response, ClientDialect dialect, GatewayKey key, long limit) {
+        refuse(response, dialect, null, key, System.nanoTime(), new ProxyError(ProxyErrorType.REQUEST_TOO_LARGE,
                 "The request body is larger than this gateway accepts (" + limit + " bytes; "
-                        + "switchboard.proxy.max-body-bytes).", null, "request_too_large"), null, null);
+                        + "switchboard.proxy.max-body-bytes).", null, "request_too_large"), null);
     }
 
     private static long parseLong(String value) {

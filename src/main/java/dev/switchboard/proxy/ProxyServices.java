@@ -4,6 +4,7 @@ import dev.switchboard.catalog.CatalogEndpoint;
 import dev.switchboard.catalog.CatalogService;
 import dev.switchboard.limits.KeyLimiter;
 import dev.switchboard.limits.LimitsClock;
+import dev.switchboard.observe.ProxyObservers;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.UpstreamTarget;
 import dev.switchboard.providers.UpstreamTargets;
@@ -56,6 +57,9 @@ public class ProxyServices {
 
     @Inject
     LimitsClock limitsClock;
+
+    @Inject
+    ProxyObservers observers;
 
     /** The last target built per endpoint id, with the catalog endpoint it was built for. */
     private final ConcurrentHashMap<Long, CachedTarget> targetCache = new ConcurrentHashMap<>();

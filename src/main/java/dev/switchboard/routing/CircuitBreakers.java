@@ -60,6 +60,21 @@ public final class CircuitBreakers {
     }
 
     /**
+     * The circuit alone, without the 429 cool-down: {@link State#HEALTHY} (closed), {@link State#HALF_OPEN} or
+     * {@link State#OPEN}. What the circuit-state metric shows; routing asks {@link #state}.
+     */
+    public State circuitState(long id) {
+        Breaker b = breakers.get(id);
+        return b == null ? State.HEALTHY : b.circuitState(clock.instant());
+    }
+
+    /** Whether a 429's Retry-After (or the default cool-down) keeps this endpoint out of routing now. */
+    public boolean coolingDown(long id) {
+        Breaker b = breakers.get(id);
+        return b != null && b.coolingDown(clock.instant());
+    }
+
+    /**
      * May a call go to this endpoint now? True when healthy; in half-open, true once for the single trial call
      * (the caller must then report {@link #onSuccess}, {@link #onFailure} or {@link #release}); false while open,
      * cooling down, or while the trial is out.
@@ -122,6 +137,19 @@ public final class CircuitBreakers {
                 return State.COOLING_DOWN;
             }
             return circuit == Circuit.HALF_OPEN ? State.HALF_OPEN : State.HEALTHY;
+        }
+
+        synchronized State circuitState(Instant now) {
+            advance(now);
+            return switch (circuit) {
+                case CLOSED -> State.HEALTHY;
+                case OPEN -> State.OPEN;
+                case HALF_OPEN -> State.HALF_OPEN;
+            };
+        }
+
+        synchronized boolean coolingDown(Instant now) {
+            return coolDownUntil != null && now.isBefore(coolDownUntil);
         }
 
         synchronized boolean tryAcquire(Instant now) {

@@ -44,6 +44,15 @@ public class EndpointHealth implements HealthView {
         return breakers.state(endpointId);
     }
 
+    /** See {@link CircuitBreakers#circuitState}. */
+    public State circuitState(long endpointId) {
+        return breakers.circuitState(endpointId);
+    }
+
+    public boolean coolingDown(long endpointId) {
+        return breakers.coolingDown(endpointId);
+    }
+
     /** See {@link CircuitBreakers#tryAcquire}. */
     public boolean tryAcquire(long endpointId) {
         return breakers.tryAcquire(endpointId);

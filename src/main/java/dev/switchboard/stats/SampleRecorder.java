@@ -4,6 +4,7 @@ import dev.switchboard.database.BufferMetrics;
 import dev.switchboard.database.BufferWatch;
 import dev.switchboard.database.BuffersConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -20,6 +21,7 @@ import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where the prober and the proxy report samples. {@link #record} only queues (the hot path never waits on the
@@ -52,12 +54,13 @@ public class SampleRecorder {
 
     private SampleBuffer buffer;
     private BufferWatch watch;
+    private Timer flushTimer;
 
     @PostConstruct
     void init() {
         buffer = new SampleBuffer(config.queueCapacity(), config.flushBatchSize());
         watch = new BufferWatch("samples", buffers);
-        BufferMetrics.register(registry, "samples", new BufferMetrics.Readings(buffer::queued, config.queueCapacity(),
+        flushTimer = BufferMetrics.register(registry, "samples", new BufferMetrics.Readings(buffer::queued, config.queueCapacity(),
                 buffer::written, buffer::dropped, buffer::rejected, watch::flushFailures));
     }
 
@@ -68,7 +71,12 @@ public class SampleRecorder {
 
     /** Writes everything queued so far; returns how many samples were written. */
     public int flush() {
+        long started = System.nanoTime();
+        boolean any = buffer.queued() > 0;
         SampleBuffer.FlushResult result = buffer.flush(this::insert);
+        if (any) {
+            flushTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
         if (result.rejected() > 0) {
             Log.warnf("Samples: the database refused %d samples; they were dropped", result.rejected());
         }

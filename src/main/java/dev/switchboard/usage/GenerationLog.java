@@ -7,6 +7,7 @@ import dev.switchboard.database.BufferMetrics;
 import dev.switchboard.database.BufferWatch;
 import dev.switchboard.database.BuffersConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 
 /**
@@ -71,12 +73,13 @@ public class GenerationLog {
 
     private GenerationBuffer buffer;
     private BufferWatch watch;
+    private Timer flushTimer;
 
     @PostConstruct
     void init() {
         buffer = new GenerationBuffer(config.bufferSize(), config.batchSize(), config.recentCacheSize());
         watch = new BufferWatch("generations", buffers);
-        BufferMetrics.register(registry, "generations", new BufferMetrics.Readings(buffer::queued, config.bufferSize(),
+        flushTimer = BufferMetrics.register(registry, "generations", new BufferMetrics.Readings(buffer::queued, config.bufferSize(),
                 buffer::written, buffer::dropped, buffer::rejected, watch::flushFailures));
     }
 
@@ -87,7 +90,12 @@ public class GenerationLog {
 
     /** Writes everything queued so far; returns how many generations were written. */
     public int flush() {
+        long started = System.nanoTime();
+        boolean any = buffer.queued() > 0;
         GenerationBuffer.FlushResult result = buffer.flush(this::insert);
+        if (any) {
+            flushTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
         if (!result.refused().isEmpty()) {
             Log.warnf("Generations: the database refused %d generations, which are lost: %s",
                     result.refused().size(), result.refused());

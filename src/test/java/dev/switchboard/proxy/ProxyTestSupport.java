@@ -23,12 +23,12 @@ import java.util.function.BooleanSupplier;
  * What the proxy tests share: the app's base URL, a plain HTTP client for raw requests, and the in-app simulator's
  * profiles and counters (profiles are keyed by upstream model id, so each route-lab endpoint is tuned on its own).
  */
-final class ProxyTestSupport {
+public final class ProxyTestSupport {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final String KEY = SwitchboardTestProfile.MASTER_KEY;
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final String KEY = SwitchboardTestProfile.MASTER_KEY;
     /** Quick and clean: a few ms to the first token, fast decode, no faults. */
-    static final SimProfile QUICK = SimProfile.builder().ttftMs(3).ttftSpread(0.1).tokensPerSecond(4000)
+    public static final SimProfile QUICK = SimProfile.builder().ttftMs(3).ttftSpread(0.1).tokensPerSecond(4000)
             .outputTokens(16).outputTokensSpread(0.1).build();
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -37,28 +37,36 @@ final class ProxyTestSupport {
     private ProxyTestSupport() {
     }
 
-    static SimRuntime sim(SimulatorLauncher launcher) {
+    public static SimRuntime sim(SimulatorLauncher launcher) {
         return launcher.server().runtime();
     }
 
-    static void profile(SimulatorLauncher launcher, String upstreamModel, SimProfile profile) {
+    public static void profile(SimulatorLauncher launcher, String upstreamModel, SimProfile profile) {
         sim(launcher).profiles().put(upstreamModel, profile);
     }
 
-    static SimCounters.ModelStats counters(SimulatorLauncher launcher, String upstreamModel) {
+    public static SimCounters.ModelStats counters(SimulatorLauncher launcher, String upstreamModel) {
         return sim(launcher).counters().get(upstreamModel);
     }
 
-    static long received(SimulatorLauncher launcher, String upstreamModel) {
+    public static long received(SimulatorLauncher launcher, String upstreamModel) {
         SimCounters.ModelStats stats = counters(launcher, upstreamModel);
         return stats == null ? 0 : stats.received();
     }
 
-    static HttpResponse<String> post(String base, String path, String body, Map<String, String> headers) {
+    public static HttpResponse<String> post(String base, String path, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(30)).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
+        return send(request);
+    }
+
+    public static HttpResponse<String> get(String base, String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET());
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -69,15 +77,15 @@ final class ProxyTestSupport {
         }
     }
 
-    static HttpResponse<String> openAi(String base, String body) {
+    public static HttpResponse<String> openAi(String base, String body) {
         return post(base, "/v1/chat/completions", body, Map.of("authorization", "Bearer " + KEY));
     }
 
-    static HttpResponse<String> anthropic(String base, String body) {
+    public static HttpResponse<String> anthropic(String base, String body) {
         return post(base, "/v1/messages", body, Map.of("x-api-key", KEY, "anthropic-version", "2023-06-01"));
     }
 
-    static JsonNode json(HttpResponse<String> response) {
+    public static JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());
         } catch (IOException e) {
@@ -86,13 +94,13 @@ final class ProxyTestSupport {
     }
 
     /** The generation as the log holds it, once the proxy has recorded it (it does so after the last byte). */
-    static GenerationRecord generation(GenerationLog log, String id) {
+    public static GenerationRecord generation(GenerationLog log, String id) {
         awaitTrue(() -> log.find(id).isPresent(), "generation " + id + " recorded");
         return log.find(id).orElseThrow();
     }
 
     /** Polls a condition the app reaches on its own threads; fails after 10 s. No fixed sleeps. */
-    static void awaitTrue(BooleanSupplier condition, String what) {
+    public static void awaitTrue(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
