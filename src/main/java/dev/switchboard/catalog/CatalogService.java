@@ -42,6 +42,7 @@ public class CatalogService {
     DemoMode demo;
 
     private volatile Catalog current = Catalog.empty();
+    private volatile boolean loaded;
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
         try {
@@ -57,6 +58,11 @@ public class CatalogService {
 
     public Catalog current() {
         return current;
+    }
+
+    /** True once a snapshot was read from the database (an empty catalog before that is not a real one). */
+    public boolean loaded() {
+        return loaded;
     }
 
     @Scheduled(every = "${switchboard.catalog.refresh-interval:60s}", delayed = "60s",
@@ -108,6 +114,7 @@ public class CatalogService {
         }
         Catalog catalog = new Catalog(models, providers.values(), vendors);
         current = catalog;
+        loaded = true;
         return catalog;
     }
 

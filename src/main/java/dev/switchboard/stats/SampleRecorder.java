@@ -1,8 +1,10 @@
 package dev.switchboard.stats;
 
 import dev.switchboard.database.BufferMetrics;
+import dev.switchboard.database.BufferState;
 import dev.switchboard.database.BufferWatch;
 import dev.switchboard.database.BuffersConfig;
+import dev.switchboard.database.WriteBehind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -29,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * queue and are retried; past the bound they are dropped and counted.
  */
 @ApplicationScoped
-public class SampleRecorder {
+public class SampleRecorder implements WriteBehind {
 
     /** What the recorder has done since start; {@code queued} includes a batch waiting to be retried. */
     public record Counters(long queued, long written, long dropped, long rejected) {
@@ -88,6 +90,11 @@ public class SampleRecorder {
     /** True while writing fails because the database cannot be reached (it is retried every recheck interval). */
     public boolean databaseDown() {
         return watch.down();
+    }
+
+    @Override
+    public BufferState bufferState() {
+        return new BufferState("samples", watch.down(), buffer.queued(), config.queueCapacity());
     }
 
     public Counters counters() {

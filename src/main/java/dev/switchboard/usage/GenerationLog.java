@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.llm.Usage;
 import dev.switchboard.database.BufferMetrics;
+import dev.switchboard.database.BufferState;
 import dev.switchboard.database.BufferWatch;
 import dev.switchboard.database.BuffersConfig;
+import dev.switchboard.database.WriteBehind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -36,7 +38,7 @@ import java.util.Optional;
  * is findable from the moment it is recorded.
  */
 @ApplicationScoped
-public class GenerationLog {
+public class GenerationLog implements WriteBehind {
 
     /** What the log has done since start; {@code queued} includes a batch waiting to be retried. */
     public record Counters(long queued, long written, long dropped, long rejected) {
@@ -108,6 +110,11 @@ public class GenerationLog {
     /** True while writing fails because the database cannot be reached (it is retried every recheck interval). */
     public boolean databaseDown() {
         return watch.down();
+    }
+
+    @Override
+    public BufferState bufferState() {
+        return new BufferState("generations", watch.down(), buffer.queued(), config.bufferSize());
     }
 
     public Counters counters() {

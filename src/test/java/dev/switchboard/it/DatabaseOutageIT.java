@@ -161,7 +161,7 @@ class DatabaseOutageIT {
         }
     }
 
-    private static EmbeddedPostgres postgres(Path dir, int port) throws Exception {
+    static EmbeddedPostgres postgres(Path dir, int port) throws Exception {
         java.nio.file.Files.createDirectories(dir);
         return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port)
                 .setPGStartupWait(Duration.ofSeconds(60)).setServerConfig("timezone", "UTC").start();
