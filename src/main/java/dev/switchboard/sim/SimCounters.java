@@ -32,7 +32,8 @@ public final class SimCounters {
         RESET_AFTER_HEADERS,
         STALLED,
         BAD_FRAMING,
-        SLOW_DRIP
+        SLOW_DRIP,
+        BAD_CHECKSUM
     }
 
     /** Errors injected before the first byte, by kind. */
@@ -43,7 +44,7 @@ public final class SimCounters {
     /** One model's counts. */
     public record ModelStats(long received, long completed, long rejected, long cancelled, long hung, long aborted,
             long malformed, long midStreamErrors, Errors errors, long resetAfterHeaders, long stalled,
-            long badFraming, long slowDrips) {
+            long badFraming, long slowDrips, long badChecksums) {
     }
 
     private static final Map<SimFault, Event> FAULT_EVENTS = new EnumMap<>(Map.ofEntries(
@@ -60,7 +61,8 @@ public final class SimCounters {
             Map.entry(SimFault.RESET_AFTER_HEADERS, Event.RESET_AFTER_HEADERS),
             Map.entry(SimFault.STALL, Event.STALLED),
             Map.entry(SimFault.BAD_FRAMING, Event.BAD_FRAMING),
-            Map.entry(SimFault.SLOW_DRIP, Event.SLOW_DRIP)));
+            Map.entry(SimFault.SLOW_DRIP, Event.SLOW_DRIP),
+            Map.entry(SimFault.BAD_CHECKSUM, Event.BAD_CHECKSUM)));
 
     private final Map<String, AtomicLongArray> counts = new ConcurrentHashMap<>();
     /** The W3C trace context of each model's latest request, as a traced provider would see it. */
@@ -105,7 +107,8 @@ public final class SimCounters {
                         a.get(Event.UNAVAILABLE.ordinal()), a.get(Event.SERVER_ERROR.ordinal()),
                         a.get(Event.RATE_LIMITED_NO_RETRY_AFTER.ordinal()), a.get(Event.BAD_GATEWAY.ordinal())),
                 a.get(Event.RESET_AFTER_HEADERS.ordinal()), a.get(Event.STALLED.ordinal()),
-                a.get(Event.BAD_FRAMING.ordinal()), a.get(Event.SLOW_DRIP.ordinal()));
+                a.get(Event.BAD_FRAMING.ordinal()), a.get(Event.SLOW_DRIP.ordinal()),
+                a.get(Event.BAD_CHECKSUM.ordinal()));
     }
 
     /** Every model seen, by id. */

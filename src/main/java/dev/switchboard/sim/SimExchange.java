@@ -122,8 +122,9 @@ public final class SimExchange {
                     response.putHeader("content-length", String.valueOf(answer.body().length()));
                     response.write(answer.body().slice(0, answer.body().length() / 2)).onComplete(r -> closeConnection());
                 }
-                case MALFORMED -> {
-                    runtime.counters().count(model, SimCounters.Event.MALFORMED);
+                case MALFORMED, BAD_CHECKSUM -> {
+                    // a JSON body has no checksum: a corrupted one reads as truncated JSON
+                    runtime.counters().countFault(model, plan.fault());
                     sendCompleted(new Answer(answer.status(), answer.headers(),
                             answer.body().slice(0, answer.body().length() / 2)));
                 }
@@ -142,8 +143,9 @@ public final class SimExchange {
      * once the headers are out. The other stream faults hit one content frame: an abort closes the connection after
      * it, a malformed frame replaces it, a mid-stream error ends the stream with {@code errorFrame} after it, a stall
      * sends nothing more after it (the connection left open), and broken framing sends it without its SSE
-     * blank-line separator (it runs into the next event) or, on an AWS event stream, only its first half and ends
-     * the response there.
+     * blank-line separator (it runs into the next event) or, on an AWS event stream, only its first half (or the
+     * profile's {@code badFramingCutBytes}) and ends the response there; a bad checksum sends an event-stream frame
+     * with its message CRC altered (an SSE frame malformed instead).
      */
     public void stream(SimPlan plan, Map<String, String> headers, List<SimFrame> frames, Buffer errorFrame) {
         long[] due = new long[frames.size()];
@@ -215,10 +217,15 @@ public final class SimExchange {
                     case BAD_FRAMING -> {
                         runtime.counters().count(model, SimCounters.Event.BAD_FRAMING);
                         if (eventStream) {
-                            response.end(frame.bytes().slice(0, frame.bytes().length() / 2));
+                            response.end(frame.bytes().slice(0, cutAt(plan, frame.bytes())));
                             return;
                         }
                         response.write(withoutBlankLine(frame.bytes()));
+                    }
+                    case BAD_CHECKSUM -> {
+                        runtime.counters().count(model, SimCounters.Event.BAD_CHECKSUM);
+                        response.write(eventStream ? withBadChecksum(frame.bytes()) : frame.malformed() != null
+                                ? frame.malformed() : frame.bytes().slice(0, frame.bytes().length() / 2));
                     }
                     default -> response.write(frame.bytes());
                 }
@@ -234,6 +241,20 @@ public final class SimExchange {
         }
         int from = i;
         later(due[i] - elapsed, () -> pump(plan, frames, due, from, faultFrame, errorFrame, eventStream));
+    }
+
+    /** Where broken framing cuts an event-stream frame: the profile's byte count (inside the frame), else its half. */
+    private static int cutAt(SimPlan plan, Buffer frame) {
+        int cut = plan.profile().badFramingCutBytes();
+        return cut > 0 ? Math.min(cut, frame.length() - 1) : frame.length() / 2;
+    }
+
+    /** An event-stream frame whose last four bytes, the CRC32 of all before them, no longer match. */
+    private static Buffer withBadChecksum(Buffer frame) {
+        Buffer copy = frame.copy();
+        int at = copy.length() - 1;
+        copy.setByte(at, (byte) (copy.getByte(at) ^ 0x5A));
+        return copy;
     }
 
     /** An SSE frame without the blank line that ends its event, so that its data lines join the next event's. */

@@ -30,7 +30,9 @@ public enum SimFault {
     /** One frame's framing is broken (SSE: no blank-line separator; Bedrock: the frame cut short at the end). */
     BAD_FRAMING,
     /** Every token {@code dripIntervalMs} after the previous one. */
-    SLOW_DRIP;
+    SLOW_DRIP,
+    /** One Bedrock event-stream frame with a wrong message checksum; elsewhere the malformed chunk or body. */
+    BAD_CHECKSUM;
 
     /** Faults answered with an HTTP error status instead of a response. */
     public boolean isErrorStatus() {
@@ -40,6 +42,7 @@ public enum SimFault {
 
     /** Faults that hit one content frame of a stream (or the body of a whole answer). */
     boolean hitsAFrame() {
-        return this == ABORT || this == MALFORMED || this == MID_STREAM_ERROR || this == STALL || this == BAD_FRAMING;
+        return this == ABORT || this == MALFORMED || this == MID_STREAM_ERROR || this == STALL || this == BAD_FRAMING
+                || this == BAD_CHECKSUM;
     }
 }

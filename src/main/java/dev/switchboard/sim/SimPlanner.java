@@ -68,7 +68,8 @@ final class SimPlanner {
         if (streamDraw < (edge += p.resetAfterHeadersRate())) return SimFault.RESET_AFTER_HEADERS;
         if (streamDraw < (edge += p.stallRate())) return SimFault.STALL;
         if (streamDraw < (edge += p.badFramingRate())) return SimFault.BAD_FRAMING;
-        if (streamDraw < edge + p.slowDripRate()) return SimFault.SLOW_DRIP;
+        if (streamDraw < (edge += p.slowDripRate())) return SimFault.SLOW_DRIP;
+        if (streamDraw < edge + p.badChecksumRate()) return SimFault.BAD_CHECKSUM;
         return SimFault.NONE;
     }
 

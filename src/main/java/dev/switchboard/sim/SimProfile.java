@@ -13,7 +13,7 @@ import java.util.stream.DoubleStream;
  * the fate of a request before its first byte and together are at most 1; a request that survives them may then be
  * aborted, carry a malformed chunk, end in an error event, lose its connection right after the headers, stall, carry
  * broken framing or drip slowly ({@code abortRate + malformedRate + midStreamErrorRate + resetAfterHeadersRate +
- * stallRate + badFramingRate + slowDripRate}, also at most 1).
+ * stallRate + badFramingRate + slowDripRate + badChecksumRate}, also at most 1).
  *
  * @param ttftMs median time to the first token
  * @param ttftSpread sigma of the lognormal TTFT distribution around the median (0 = always the median)
@@ -39,6 +39,10 @@ import java.util.stream.DoubleStream;
  *        non-streaming answer has no framing and gets the malformed body instead
  * @param slowDripRate every token comes {@code dripIntervalMs} after the previous one, whatever the decode speed
  * @param dripIntervalMs the gap between tokens of a slow drip
+ * @param badChecksumRate one frame of Bedrock's event stream has a wrong message checksum (its bytes otherwise
+ *        intact); SSE carries no checksum, so an SSE stream or a whole answer gets the malformed chunk or body
+ * @param badFramingCutBytes where broken framing cuts an event-stream frame: after this many of its bytes (below the
+ *        12 of the prelude cuts the prelude); 0 cuts it in half, inside its payload
  */
 public record SimProfile(
         double ttftMs,
@@ -61,25 +65,28 @@ public record SimProfile(
         double stallRate,
         double badFramingRate,
         double slowDripRate,
-        int dripIntervalMs) {
+        int dripIntervalMs,
+        double badChecksumRate,
+        int badFramingCutBytes) {
 
     /** A healthy, mid-sized hosted model. */
     public static final SimProfile DEFAULT = new SimProfile(400, 0.35, 80, 120, 0.4,
-            0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2000);
+            0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2000, 0, 0);
 
     public SimProfile {
         List<String> problems = problems(ttftMs, ttftSpread, tokensPerSecond, outputTokens, outputTokensSpread,
-                retryAfterSeconds, dripIntervalMs, new double[] {rateLimitedRate, overloadedRate, unavailableRate,
+                retryAfterSeconds, dripIntervalMs, badFramingCutBytes, new double[] {rateLimitedRate, overloadedRate, unavailableRate,
                         serverErrorRate, hangRate, rateLimitedNoRetryAfterRate, badGatewayRate},
                 new double[] {abortRate, malformedRate, midStreamErrorRate, resetAfterHeadersRate, stallRate,
-                        badFramingRate, slowDripRate});
+                        badFramingRate, slowDripRate, badChecksumRate});
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
     }
 
     private static List<String> problems(double ttftMs, double ttftSpread, double tokensPerSecond, int outputTokens,
-            double outputTokensSpread, int retryAfterSeconds, int dripIntervalMs, double[] beforeFirstByte,
+            double outputTokensSpread, int retryAfterSeconds, int dripIntervalMs, int badFramingCutBytes,
+            double[] beforeFirstByte,
             double[] inStream) {
         List<String> problems = new ArrayList<>();
         if (!(ttftMs >= 0)) problems.add("ttftMs must be >= 0");
@@ -89,6 +96,7 @@ public record SimProfile(
         if (!(outputTokensSpread >= 0)) problems.add("outputTokensSpread must be >= 0");
         if (retryAfterSeconds < 0) problems.add("retryAfterSeconds must be >= 0");
         if (dripIntervalMs < 0) problems.add("dripIntervalMs must be >= 0");
+        if (badFramingCutBytes < 0) problems.add("badFramingCutBytes must be >= 0 (0 = half the frame)");
         if (!DoubleStream.concat(Arrays.stream(beforeFirstByte),
                 Arrays.stream(inStream)).allMatch(rate -> rate >= 0 && rate <= 1)) {
             problems.add("rates must be between 0 and 1");
@@ -99,7 +107,7 @@ public record SimProfile(
         }
         if (Arrays.stream(inStream).sum() > 1 + 1e-9) {
             problems.add("abortRate + malformedRate + midStreamErrorRate + resetAfterHeadersRate + stallRate"
-                    + " + badFramingRate + slowDripRate must be <= 1");
+                    + " + badFramingRate + slowDripRate + badChecksumRate must be <= 1");
         }
         return problems;
     }
@@ -135,6 +143,8 @@ public record SimProfile(
         private double badFramingRate;
         private double slowDripRate;
         private int dripIntervalMs;
+        private double badChecksumRate;
+        private int badFramingCutBytes;
 
         private Builder(SimProfile p) {
             ttftMs = p.ttftMs;
@@ -158,6 +168,8 @@ public record SimProfile(
             badFramingRate = p.badFramingRate;
             slowDripRate = p.slowDripRate;
             dripIntervalMs = p.dripIntervalMs;
+            badChecksumRate = p.badChecksumRate;
+            badFramingCutBytes = p.badFramingCutBytes;
         }
 
         public Builder ttftMs(double v) { ttftMs = v; return this; }
@@ -181,12 +193,15 @@ public record SimProfile(
         public Builder badFramingRate(double v) { badFramingRate = v; return this; }
         public Builder slowDripRate(double v) { slowDripRate = v; return this; }
         public Builder dripIntervalMs(int v) { dripIntervalMs = v; return this; }
+        public Builder badChecksumRate(double v) { badChecksumRate = v; return this; }
+        public Builder badFramingCutBytes(int v) { badFramingCutBytes = v; return this; }
 
         public SimProfile build() {
             return new SimProfile(ttftMs, ttftSpread, tokensPerSecond, outputTokens, outputTokensSpread,
                     rateLimitedRate, retryAfterSeconds, overloadedRate, unavailableRate, serverErrorRate, hangRate,
                     abortRate, malformedRate, midStreamErrorRate, rateLimitedNoRetryAfterRate, badGatewayRate,
-                    resetAfterHeadersRate, stallRate, badFramingRate, slowDripRate, dripIntervalMs);
+                    resetAfterHeadersRate, stallRate, badFramingRate, slowDripRate, dripIntervalMs, badChecksumRate,
+                    badFramingCutBytes);
         }
     }
 }

@@ -34,8 +34,9 @@ import static dev.switchboard.proxy.ProxyTestSupport.QUICK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The chaos suite: every upstream failure mode of the simulator x caller protocol (OpenAI, Anthropic) x stream or not
- * x with a healthy backup provider or without, over real HTTP with the real Postgres of the test profile. Each
+ * The chaos suite: every upstream failure mode of the simulator x the faulty provider's kind (OpenAI-compatible SSE,
+ * Bedrock's binary event stream) x caller protocol (OpenAI, Anthropic) x stream or not x with a healthy backup
+ * provider or without, over real HTTP with the real Postgres of the test profile. Each
  * answer must be protocol-correct and allowed for its fault (a fail-over success from the backup, a clear error with
  * the right status, or after the first byte an error event, never a clean end) and come within the per-attempt
  * timeout plus a margin. Then nothing may be left behind: requests in flight on the simulator and the gateway back to
@@ -48,8 +49,28 @@ class ProxyChaosTest {
     /** The test profile's first-token and idle timeouts are 3 s; everything must answer within that plus this. */
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static final Duration MARGIN = Duration.ofSeconds(3);
-    private static final String PRIMARY = "route-openai";
-    private static final String BACKUP = "route-anthropic";
+    private static final String BACKUP = TestCatalog.ROUTE_ANTHROPIC;
+
+    /** The faulty provider of a case, with its chaos models and their upstream ids (the simulator's profile keys). */
+    enum Primary {
+        OPENAI(TestCatalog.ROUTE_OPENAI, TestCatalog.CHAOS, "chaos-oa", TestCatalog.CHAOS_SOLO, "chaos-solo"),
+        BEDROCK(TestCatalog.ROUTE_BEDROCK, TestCatalog.CHAOS_BEDROCK, "chaos-br", TestCatalog.CHAOS_BEDROCK_SOLO,
+                "chaos-br-solo");
+
+        final String provider;
+        final String model;
+        final String upstream;
+        final String soloModel;
+        final String soloUpstream;
+
+        Primary(String provider, String model, String upstream, String soloModel, String soloUpstream) {
+            this.provider = provider;
+            this.model = model;
+            this.upstream = upstream;
+            this.soloModel = soloModel;
+            this.soloUpstream = soloUpstream;
+        }
+    }
 
     @TestHTTPResource("/")
     URL root;
@@ -67,8 +88,12 @@ class ProxyChaosTest {
     /** How one answer ended, as the caller saw it. */
     enum Outcome { OK_PRIMARY, OK_BACKUP, ERROR_STATUS, STREAM_ERROR_EVENT }
 
-    /** One failure mode: the knob that injects it and what a caller may get for it. */
-    record Fault(String name, UnaryOperator<SimProfile.Builder> knob, int soloStatus, boolean inStream) {
+    /** One failure mode: the knob that injects it, what a caller may get for it, and the providers it applies to. */
+    record Fault(String name, UnaryOperator<SimProfile.Builder> knob, int soloStatus, boolean inStream,
+                 Set<Primary> primaries) {
+        Fault(String name, UnaryOperator<SimProfile.Builder> knob, int soloStatus, boolean inStream) {
+            this(name, knob, soloStatus, inStream, EnumSet.allOf(Primary.class));
+        }
     }
 
     private static final List<Fault> FAULTS = List.of(
@@ -84,7 +109,12 @@ class ProxyChaosTest {
             new Fault("malformed JSON", b -> b.malformedRate(1), 0, true),
             new Fault("error event mid-stream", b -> b.midStreamErrorRate(1), 0, true),
             new Fault("stall between chunks", b -> b.stallRate(1), 0, true),
-            new Fault("malformed SSE framing", b -> b.badFramingRate(1), 0, true),
+            // SSE: an event without its blank line; Bedrock: a frame cut inside its payload, the response ending there
+            new Fault("broken framing", b -> b.badFramingRate(1), 0, true),
+            new Fault("event-stream frame cut in its prelude", b -> b.badFramingRate(1).badFramingCutBytes(5), 0,
+                    true, EnumSet.of(Primary.BEDROCK)),
+            // Bedrock: a frame whose message CRC is wrong; SSE has no checksum and gets a malformed chunk
+            new Fault("bad frame checksum", b -> b.badChecksumRate(1), 0, true),
             new Fault("slow drip", b -> b.slowDripRate(1).dripIntervalMs(600).outputTokens(4), 0, false));
 
     private String base;
@@ -95,12 +125,16 @@ class ProxyChaosTest {
         health.reset();
         try (SimProfileOverrides profiles = new SimProfileOverrides(ProxyTestSupport.sim(simulator).profiles())) {
             profiles.put("chaos-an", QUICK);
-            profiles.put("chaos-oa", QUICK);
-            profiles.put("chaos-solo", QUICK);
+            for (Primary primary : Primary.values()) {
+                profiles.put(primary.upstream, QUICK);
+                profiles.put(primary.soloUpstream, QUICK);
+            }
             // warm up every path once, so that pools and threads made on first use are in the baseline
-            for (boolean stream : new boolean[] {true, false}) {
-                for (boolean anthropic : new boolean[] {true, false}) {
-                    call(anthropic, stream, TestCatalog.CHAOS);
+            for (Primary primary : Primary.values()) {
+                for (boolean stream : new boolean[] {true, false}) {
+                    for (boolean anthropic : new boolean[] {true, false}) {
+                        call(anthropic, stream, primary.model, primary);
+                    }
                 }
             }
             SimConnections sim = ProxyTestSupport.sim(simulator).connections();
@@ -113,38 +147,30 @@ class ProxyChaosTest {
             Map<Integer, Integer> statuses = new TreeMap<>();
             List<String> wrong = new ArrayList<>();
             long slowestMs = 0;
+            List<Case> cases = cases();
             int requests = 0;
-            for (Fault fault : FAULTS) {
-                SimProfile faulty = fault.knob().apply(QUICK.toBuilder()).build();
-                for (boolean backup : new boolean[] {true, false}) {
-                    profiles.put(backup ? "chaos-oa" : "chaos-solo", faulty);
-                    for (boolean anthropic : new boolean[] {false, true}) {
-                        for (boolean stream : new boolean[] {true, false}) {
-                            health.reset(); // each case meets the fault afresh: no open circuit, no cool-down
-                            String model = backup ? TestCatalog.CHAOS : TestCatalog.CHAOS_SOLO;
-                            long start = System.nanoTime();
-                            Answer answer = call(anthropic, stream, model);
-                            long ms = (System.nanoTime() - start) / 1_000_000;
-                            requests++;
-                            slowestMs = Math.max(slowestMs, ms);
-                            outcomes.merge(answer.outcome(), 1, Integer::sum);
-                            if (answer.outcome() == Outcome.ERROR_STATUS) {
-                                statuses.merge(answer.status(), 1, Integer::sum);
-                            }
-                            String label = fault.name() + " / " + (anthropic ? "anthropic" : "openai") + " / "
-                                    + (stream ? "stream" : "whole") + " / " + (backup ? "backup" : "solo");
-                            String problem = judge(fault, backup, stream, answer);
-                            if (ms > TIMEOUT.plus(MARGIN).toMillis()) {
-                                problem = (problem == null ? "" : problem + "; ") + "took " + ms + " ms";
-                            }
-                            if (problem != null) {
-                                wrong.add(label + ": " + problem + " -> " + answer.summary());
-                            }
-                        }
-                    }
+            for (Case c : cases) {
+                String upstream = c.backup() ? c.primary().upstream : c.primary().soloUpstream;
+                profiles.put(upstream, c.fault().knob().apply(QUICK.toBuilder()).build());
+                health.reset(); // each case meets the fault afresh: no open circuit, no cool-down
+                long start = System.nanoTime();
+                Answer answer = call(c.anthropic(), c.stream(), c.backup() ? c.primary().model
+                        : c.primary().soloModel, c.primary());
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                profiles.put(upstream, QUICK);
+                requests++;
+                slowestMs = Math.max(slowestMs, ms);
+                outcomes.merge(answer.outcome(), 1, Integer::sum);
+                if (answer.outcome() == Outcome.ERROR_STATUS) {
+                    statuses.merge(answer.status(), 1, Integer::sum);
                 }
-                profiles.put("chaos-oa", QUICK);
-                profiles.put("chaos-solo", QUICK);
+                String problem = judge(c.fault(), c.backup(), c.stream(), answer);
+                if (ms > TIMEOUT.plus(MARGIN).toMillis()) {
+                    problem = (problem == null ? "" : problem + "; ") + "took " + ms + " ms";
+                }
+                if (problem != null) {
+                    wrong.add(c + ": " + problem + " -> " + answer.summary());
+                }
             }
 
             awaitAtMost(() -> sim.counts().inFlight(), simBefore.inFlight(), "simulator requests in flight after");
@@ -156,7 +182,8 @@ class ProxyChaosTest {
             SimConnections.Counts simAfter = sim.counts();
             int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
 
-            System.out.printf("chaos: %d faults x 2 protocols x stream/whole x backup/solo = %d requests; "
+            System.out.printf("chaos: %d faults x provider kind (openai SSE, bedrock event stream) x 2 protocols x "
+                            + "stream/whole x backup/solo = %d requests; "
                             + "outcomes %s; error statuses %s; slowest answer %d ms (limit %d ms); wrong %d%n"
                             + "chaos: simulator connections open %d -> %d, in flight %d -> %d; gateway in flight "
                             + "%d; JVM threads %d -> %d%n",
@@ -165,10 +192,35 @@ class ProxyChaosTest {
                     drain.inFlight(), threadsBefore, threadsAfter);
             wrong.forEach(w -> System.out.println("chaos: WRONG " + w));
             assertThat(wrong).isEmpty();
-            assertThat(requests).isEqualTo(FAULTS.size() * 8);
+            assertThat(requests).isEqualTo(cases.size());
         } finally {
             health.reset();
         }
+    }
+
+    /** One request of the matrix. */
+    record Case(Fault fault, Primary primary, boolean backup, boolean anthropic, boolean stream) {
+        @Override
+        public String toString() {
+            return fault.name() + " / " + primary.provider + " / " + (anthropic ? "anthropic" : "openai") + " / "
+                    + (stream ? "stream" : "whole") + " / " + (backup ? "backup" : "solo");
+        }
+    }
+
+    private static List<Case> cases() {
+        List<Case> cases = new ArrayList<>();
+        for (Fault fault : FAULTS) {
+            for (Primary primary : fault.primaries()) {
+                for (boolean backup : new boolean[] {true, false}) {
+                    for (boolean anthropic : new boolean[] {false, true}) {
+                        for (boolean stream : new boolean[] {true, false}) {
+                            cases.add(new Case(fault, primary, backup, anthropic, stream));
+                        }
+                    }
+                }
+            }
+        }
+        return cases;
     }
 
     /** Null when the answer is one the fault allows, else what is wrong with it. */
@@ -193,7 +245,8 @@ class ProxyChaosTest {
                 allowed.add(Outcome.OK_BACKUP);
             } else {
                 allowed.add(Outcome.ERROR_STATUS);
-                statuses = Set.of(502, 504);
+                // a whole answer's mid-stream error is the model's own failure: Bedrock's 424 says it is overloaded
+                statuses = fault.name().equals("error event mid-stream") ? Set.of(502, 503, 504) : Set.of(502, 504);
             }
             if (stream) {
                 allowed.add(Outcome.STREAM_ERROR_EVENT);
@@ -215,7 +268,7 @@ class ProxyChaosTest {
         }
     }
 
-    private Answer call(boolean anthropic, boolean stream, String model) {
+    private Answer call(boolean anthropic, boolean stream, String model, Primary primary) {
         HttpResponse<String> response = anthropic
                 ? ProxyTestSupport.anthropic(base, "{\"model\":\"" + model + "\",\"max_tokens\":64,\"stream\":"
                         + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
@@ -227,8 +280,8 @@ class ProxyChaosTest {
         if (status != 200) {
             return new Answer(Outcome.ERROR_STATUS, status, provider, errorShapeProblem(anthropic, body), body);
         }
-        Outcome ok = PRIMARY.equals(provider) ? Outcome.OK_PRIMARY : BACKUP.equals(provider) ? Outcome.OK_BACKUP
-                : null;
+        Outcome ok = primary.provider.equals(provider) ? Outcome.OK_PRIMARY
+                : BACKUP.equals(provider) ? Outcome.OK_BACKUP : null;
         if (ok == null) {
             return new Answer(Outcome.OK_PRIMARY, status, provider, "no known x-switchboard-provider", body);
         }
@@ -244,7 +297,7 @@ class ProxyChaosTest {
                         .asText("")).filter(p -> !p.isEmpty()).findFirst().orElse(null);
         if (streamed != null) {
             provider = streamed;
-            ok = PRIMARY.equals(provider) ? Outcome.OK_PRIMARY : Outcome.OK_BACKUP;
+            ok = primary.provider.equals(provider) ? Outcome.OK_PRIMARY : Outcome.OK_BACKUP;
         }
         boolean errorEvent = events.stream().anyMatch(e -> anthropic ? e.event().equals("error")
                 : strict(e.data()) != null && strict(e.data()).has("error"));

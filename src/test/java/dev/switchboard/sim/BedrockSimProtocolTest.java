@@ -411,6 +411,22 @@ class BedrockSimProtocolTest {
     }
 
     @Test
+    void aFrameCutInsideItsPreludeAlsoLeavesTheStreamWithoutItsStop() {
+        sim.profile("br-prelude", SimTestServer.FAST.toBuilder().badFramingRate(1).badFramingCutBytes(5).build());
+        Streamed cut = stream(streamRequest(ask("br-prelude").build()));
+        assertThat(cut.events()).contains("messageStart").doesNotContain("messageStop", "metadata");
+        assertThat(sim.counters("br-prelude").badFraming()).isEqualTo(1);
+    }
+
+    @Test
+    void aFrameWithABadChecksumFailsTheSdksDecoder() {
+        sim.profile("br-crc", SimTestServer.FAST.toBuilder().badChecksumRate(1).build());
+        assertThatThrownBy(() -> stream(streamRequest(ask("br-crc").build())))
+                .isInstanceOf(SdkClientException.class).hasStackTraceContaining("checksum");
+        assertThat(sim.counters("br-crc").badChecksums()).isEqualTo(1);
+    }
+
+    @Test
     void rawRequestsWithoutSigV4GetAwsAuthErrors() {
         String body = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"Hi\"}]}]}";
         HttpResponse<String> none = sim.post("/model/br-raw/converse", Map.of("content-type", "application/json"),

@@ -22,6 +22,10 @@ public class SwitchboardTestProfile implements QuarkusTestProfile {
     public static final int SIM_PORT = freePort();
     public static final String SIM_URL = "http://127.0.0.1:" + SIM_PORT;
     public static final String MASTER_KEY = "sb-test-master-key-0123456789";
+    /** route-bedrock's AWS credentials, which the in-app simulator verifies SigV4 signatures against. */
+    public static final String BEDROCK_KEY_ID = "AKIDROUTELABBEDROCK1";
+    public static final String BEDROCK_SECRET = "routelab/Bedrock/Secret/Access/Key/7f3a9c";
+    public static final String BEDROCK_SESSION_TOKEN = "IQoJb3JpZ2luX2VjRouteLabSessionToken4d2e8b";
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -39,6 +43,11 @@ public class SwitchboardTestProfile implements QuarkusTestProfile {
         }
         config.put("switchboard.provider." + TestCatalog.ROUTE_ANTHROPIC + ".base-url", SIM_URL);
         config.put("switchboard.provider." + TestCatalog.ROUTE_ANTHROPIC + ".api-key", "sim-key-1");
+        config.put("switchboard.provider." + TestCatalog.ROUTE_BEDROCK + ".base-url", SIM_URL);
+        config.put("switchboard.provider." + TestCatalog.ROUTE_BEDROCK + ".access-key-id", BEDROCK_KEY_ID);
+        config.put("switchboard.provider." + TestCatalog.ROUTE_BEDROCK + ".secret-access-key", BEDROCK_SECRET);
+        config.put("switchboard.provider." + TestCatalog.ROUTE_BEDROCK + ".session-token", BEDROCK_SESSION_TOKEN);
+        config.put("switchboard.sim.aws-keys", BEDROCK_KEY_ID + ":" + BEDROCK_SECRET);
         // fault tests wait on these, so they are short; the simulator answers healthy calls in well under them
         config.put("switchboard.proxy.first-token-timeout", "3s");
         config.put("switchboard.proxy.idle-timeout", "3s");

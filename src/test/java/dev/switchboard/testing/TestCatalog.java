@@ -40,6 +40,12 @@ public final class TestCatalog {
     public static final String CHAOS = "routelab/chaos";
     /** The chaos suite's model with no backup: route-openai only (upstream chaos-solo). */
     public static final String CHAOS_SOLO = "routelab/chaos-solo";
+    /** A Bedrock-kind provider (Converse over SigV4, the binary event stream) served by the in-app simulator. */
+    public static final String ROUTE_BEDROCK = "route-bedrock";
+    /** As {@link #CHAOS} with route-bedrock (upstream chaos-br) as the faulty original vendor. */
+    public static final String CHAOS_BEDROCK = "routelab/chaos-bedrock";
+    /** route-bedrock alone (upstream chaos-br-solo). */
+    public static final String CHAOS_BEDROCK_SOLO = "routelab/chaos-bedrock-solo";
 
     /** Catalog text written by someone hostile (an operator file is text anyone with the repo may edit): see {@link #hostileFile}. */
     public static final String SCRIPT = "<script>alert(1)</script>";
@@ -138,6 +144,10 @@ public final class TestCatalog {
                 name: Route Lab Backup
                 kind: openai
                 base_url: http://127.0.0.1:9/v1
+              - slug: route-bedrock
+                name: Route Lab Bedrock
+                kind: bedrock
+                base_url: http://127.0.0.1:9
               - slug: test-lab
                 name: Test Lab Cloud
                 kind: openai
@@ -338,6 +348,38 @@ public final class TestCatalog {
                 endpoints:
                   - provider: route-openai
                     upstream_id: chaos-solo
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+              - slug: routelab/chaos-bedrock
+                name: Chaos Bedrock
+                vendor: routelab
+                description: A faulty Bedrock provider and a healthy backup.
+                released: 2018-01-07
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: route-bedrock
+                    upstream_id: chaos-br
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: route-anthropic
+                    upstream_id: chaos-an
+                    pricing: {input: 2.00, output: 4.00}
+                    supported_parameters: [temperature, max_tokens]
+              - slug: routelab/chaos-bedrock-solo
+                name: Chaos Bedrock Solo
+                vendor: routelab
+                description: A faulty Bedrock provider alone.
+                released: 2018-01-08
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: route-bedrock
+                    upstream_id: chaos-br-solo
                     original_vendor: true
                     pricing: {input: 1.00, output: 2.00}
                     supported_parameters: [temperature, max_tokens]
