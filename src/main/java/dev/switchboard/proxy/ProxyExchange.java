@@ -197,15 +197,17 @@ final class ProxyExchange {
         CatalogEndpoint endpoint = candidate.endpoint();
         EndpointHealth health = services.health;
         if (!health.tryAcquire(endpoint.id())) {
-            Duration wait = health.availableAgainAt(endpoint.id())
-                    .map(at -> Duration.between(Instant.now(), at)).filter(d -> !d.isNegative()).orElse(null);
-            String why = switch (health.state(endpoint.id())) {
-                case COOLING_DOWN -> "cooling down after a rate limit";
-                case OPEN -> "its circuit is open after repeated failures";
-                case HALF_OPEN -> "a trial call to it is already under way after repeated failures";
-                case HEALTHY -> "unavailable";
-            };
-            failures.add(AttemptFailure.skipped(endpoint.slug(), endpoint.provider().slug(), why, wait));
+            Duration wait = availableIn(endpoint);
+            String slug = endpoint.slug();
+            String provider = endpoint.provider().slug();
+            failures.add(switch (health.state(endpoint.id())) {
+                case COOLING_DOWN -> AttemptFailure.coolingDown(slug, provider, wait);
+                case OPEN -> AttemptFailure.skipped(slug, provider, "its circuit is open after repeated failures",
+                        wait);
+                case HALF_OPEN -> AttemptFailure.skipped(slug, provider,
+                        "a trial call to it is already under way after repeated failures", wait);
+                case HEALTHY -> AttemptFailure.skipped(slug, provider, "unavailable", wait);
+            });
             next(index + 1);
             return;
         }
@@ -449,13 +451,21 @@ final class ProxyExchange {
 
     private void attemptFailed(Attempt attempt, UpstreamError error) {
         attemptEnded(attempt, error);
-        failures.add(AttemptFailure.failed(attempt.endpoint().slug(), attempt.endpoint().provider().slug(), error));
+        // a 429 puts the endpoint in a cool-down (even without a Retry-After): when it ends is when a retry may pass
+        failures.add(AttemptFailure.failed(attempt.endpoint().slug(), attempt.endpoint().provider().slug(), error,
+                error.kind() == UpstreamErrorKind.RATE_LIMITED ? availableIn(attempt.endpoint()) : null));
         if (FailoverOutcome.tryNext(error)) {
             lastFailed = attempt.ended;
             next(attempt.index + 1);
         } else {
             failAll();
         }
+    }
+
+    /** How long until the endpoint's circuit or cool-down lets a call through; null when it does now. */
+    private Duration availableIn(CatalogEndpoint endpoint) {
+        return services.health.availableAgainAt(endpoint.id()).map(at -> Duration.between(Instant.now(), at))
+                .filter(d -> !d.isNegative()).orElse(null);
     }
 
     private void failAll() {

@@ -40,6 +40,16 @@ public record FailoverOutcome(ProxyError error, Duration retryAfter) {
         String story = story(failures);
         String excluded = plan.excluded().isEmpty() ? "" : " " + plan.describe();
 
+        if (failures.stream().allMatch(AttemptFailure::rateLimited) && !failures.isEmpty()) {
+            // a retry after the soonest cool-down will be let through, which a 503 would not tell a client's
+            // rate-limit handling; a 429 without Retry-After still has the cool-down the breaker gave it. The
+            // hint comes before the providers' own (long) words, so that a shortened message keeps it
+            return new FailoverOutcome(new ProxyError(ProxyErrorType.RATE_LIMITED, (tried.isEmpty()
+                    ? "Every provider of " + model + " is cooling down after rate limiting requests."
+                    : "Every provider of " + model + " is rate limiting requests.")
+                    + (retryAfter == null ? " A retry later may help." : retryHint(retryAfter)) + " " + story + "."
+                    + excluded, null, null), retryAfter);
+        }
         if (tried.isEmpty()) {
             return new FailoverOutcome(new ProxyError(ProxyErrorType.UNAVAILABLE, "No provider of " + model
                     + " can take a request right now: " + story + "." + excluded + retryHint(retryAfter), null,
@@ -63,6 +73,7 @@ public record FailoverOutcome(ProxyError error, Duration retryAfter) {
         ProxyErrorType type;
         String lead;
         if (tried.stream().allMatch(f -> f.error().kind() == UpstreamErrorKind.RATE_LIMITED)) {
+            // the others were skipped for open circuits: a rate limit is still what a retry waits for
             type = ProxyErrorType.RATE_LIMITED;
             lead = "Every provider of " + model + " tried is rate limiting requests";
         } else if (tried.stream().allMatch(f -> f.error().kind() == UpstreamErrorKind.TIMEOUT)) {

@@ -72,6 +72,39 @@ class FailoverOutcomeTest {
     }
 
     @Test
+    void everyCandidateCoolingDownAfterRateLimitsIsA429WithTheSoonestCoolDown() {
+        FailoverOutcome outcome = FailoverOutcome.of(PLAN, List.of(
+                AttemptFailure.coolingDown("lab/model:a", "a", Duration.ofSeconds(9)),
+                AttemptFailure.coolingDown("lab/model:b", "b", Duration.ofMillis(2500))));
+        assertThat(outcome.error().type()).isEqualTo(ProxyErrorType.RATE_LIMITED);
+        assertThat(outcome.retryAfter()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(outcome.error().message()).contains("cooling down after rate limiting")
+                .contains("a: not tried, cooling down after a rate limit").contains("Retry after 3 s");
+    }
+
+    @Test
+    void rateLimitsTriedAndCoolingDownTogetherAre429WithTheSmallestWait() {
+        // a 429 without Retry-After still has its cool-down; a skipped one's is further away, the other 429's nearer
+        FailoverOutcome outcome = FailoverOutcome.of(PLAN, List.of(
+                AttemptFailure.coolingDown("lab/model:a", "a", Duration.ofSeconds(20)),
+                AttemptFailure.failed("lab/model:b", "b", new UpstreamError(UpstreamErrorKind.RATE_LIMITED, 429,
+                        null, "rate limited", null), Duration.ofSeconds(1)),
+                failed("c", UpstreamErrorKind.RATE_LIMITED, 429, Duration.ofSeconds(6), null)));
+        assertThat(outcome.error().type()).isEqualTo(ProxyErrorType.RATE_LIMITED);
+        assertThat(outcome.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aCoolDownBesideAnOpenCircuitIsStill503() {
+        FailoverOutcome outcome = FailoverOutcome.of(PLAN, List.of(
+                AttemptFailure.coolingDown("lab/model:a", "a", Duration.ofSeconds(3)),
+                AttemptFailure.skipped("lab/model:b", "b", "its circuit is open after repeated failures",
+                        Duration.ofSeconds(10))));
+        assertThat(outcome.error().type()).isEqualTo(ProxyErrorType.UNAVAILABLE);
+        assertThat(outcome.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
     void aSafetyRefusalIsA400AndNotRetriedElsewhere() {
         UpstreamError filtered = new UpstreamError(UpstreamErrorKind.CONTENT_FILTERED, 400, null, "filtered", null);
         assertThat(FailoverOutcome.tryNext(filtered)).isFalse();
