@@ -1,5 +1,7 @@
 package dev.switchboard.observe;
 
+import dev.switchboard.llm.ChatRequest;
+
 /**
  * A request as it reached the proxy.
  *
@@ -12,7 +14,9 @@ package dev.switchboard.observe;
  *                       the key was refused
  * @param startNanos     a {@link System#nanoTime()} reading when the proxy took the request
  * @param startEpochMillis wall-clock time of the same moment, for traces and logs
+ * @param chat           the request in neutral form (messages, parameters), null when it was refused before its body
+ *                       was read; the caller's content: only for observers configured to record content
  */
 public record RequestStarted(String generationId, String protocol, boolean stream, String requestedModel,
-                             String model, String keyId, long startNanos, long startEpochMillis) {
+                             String model, String keyId, long startNanos, long startEpochMillis, ChatRequest chat) {
 }

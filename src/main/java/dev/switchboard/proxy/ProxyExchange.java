@@ -164,7 +164,7 @@ final class ProxyExchange {
             String requested = request.routing().model();
             started = new RequestStarted(generationId, dialect.protocol(), request.stream(), requested,
                     ProxyObservers.catalogModel(services.catalog.current(), requested), keyId, startNanos,
-                    createdAt.toEpochMilli());
+                    createdAt.toEpochMilli(), request.chat());
             observation = observers.open(started);
         } else {
             started = null;

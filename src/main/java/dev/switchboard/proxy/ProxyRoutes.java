@@ -251,7 +251,7 @@ public class ProxyRoutes {
             String model = request == null ? null : request.routing().model();
             observers.refused(new RequestStarted(null, dialect.protocol(), request != null && request.stream(), model,
                     ProxyObservers.catalogModel(services.catalog.current(), model), key == null ? null : key.id(),
-                    startNanos, System.currentTimeMillis()), error);
+                    startNanos, System.currentTimeMillis(), request == null ? null : request.chat()), error);
         }
     }
 

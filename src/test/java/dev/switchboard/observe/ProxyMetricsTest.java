@@ -1,10 +1,12 @@
 package dev.switchboard.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.catalog.CatalogEndpoint;
 import dev.switchboard.catalog.CatalogModel;
 import dev.switchboard.catalog.CatalogService;
 import dev.switchboard.database.BatchBuffer;
 import dev.switchboard.database.BufferMetrics;
+import dev.switchboard.probe.ProbeJob;
 import dev.switchboard.proxy.ProxyTestSupport;
 import dev.switchboard.routing.EndpointHealth;
 import dev.switchboard.sim.SimulatorLauncher;
@@ -59,6 +61,9 @@ class ProxyMetricsTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    ProbeJob prober;
 
     String base;
     SimProfileOverrides profiles;
@@ -217,6 +222,53 @@ class ProxyMetricsTest {
         for (String appBuffer : new String[] {"samples", "generations"}) {
             assertThat(scrape.series("switchboard_buffer_dropped_total", Map.of("buffer", appBuffer))).hasSize(1);
         }
+    }
+
+    @Test
+    void theCircuitGaugeFollowsTheBreaker() {
+        Map<String, String> solo = Map.of("model", TestCatalog.SOLO, "provider", "route-openai");
+        assertThat(scrape().value("switchboard_circuit_state", solo)).isZero();
+        profiles.put("solo-oa", QUICK.toBuilder().serverErrorRate(1).build());
+        // five failures in a row open the circuit (the default failure threshold); the sixth call is not sent
+        for (int i = 0; i < 5; i++) {
+            assertThat(ProxyTestSupport.openAi(base, ask(TestCatalog.SOLO, false)).statusCode()).isEqualTo(502);
+        }
+        assertThat(scrape().value("switchboard_circuit_state", solo)).as("open").isEqualTo(2);
+        assertThat(scrape().value("switchboard_endpoint_cooling_down", solo)).isZero();
+        health.reset();
+        assertThat(scrape().value("switchboard_circuit_state", solo)).as("closed again").isZero();
+    }
+
+    @Test
+    void probesAndProbeRunsAreCountedPerEndpoint() {
+        CatalogEndpoint endpoint = catalog.current().model(TestCatalog.SOLO).orElseThrow().endpoints().getFirst();
+        Map<String, String> ok = Map.of("model", TestCatalog.SOLO, "provider", "route-openai", "outcome", "ok");
+        Map<String, String> failures = Map.of("model", TestCatalog.SOLO, "provider", "route-openai");
+        Map<String, String> completed = Map.of("result", "completed");
+        PrometheusText before = scrape();
+
+        assertThat(prober.runOnce(java.util.List.of(endpoint), false).ok()).isEqualTo(1);
+        profiles.put("solo-oa", QUICK.toBuilder().serverErrorRate(1).build());
+        assertThat(prober.runOnce(java.util.List.of(endpoint), false).failed()).isEqualTo(1);
+
+        PrometheusText after = scrape();
+        assertThat(delta(before, after, "switchboard_probes_total", ok)).isEqualTo(1);
+        assertThat(delta(before, after, "switchboard_probes_total", with(failures, "outcome", "server_error")))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "switchboard_probe_failures_total", failures)).isEqualTo(1);
+        assertThat(delta(before, after, "switchboard_probe_runs_total", completed)).isEqualTo(2);
+    }
+
+    @Test
+    void theBuffersTimeTheirFlushes() {
+        Map<String, String> generations = Map.of("buffer", "generations");
+        PrometheusText before = scrape();
+        assertThat(ProxyTestSupport.openAi(base, ask(TestCatalog.SOLO, false)).statusCode()).isEqualTo(200);
+        // the generation is written by the next scheduled flush (every second)
+        PrometheusText after = awaitScrape(s -> s.sum("switchboard_buffer_flush_seconds_count", generations)
+                > before.sum("switchboard_buffer_flush_seconds_count", generations), "a generations flush timed");
+        assertThat(delta(before, after, "switchboard_buffer_flush_seconds_sum", generations)).isPositive();
+        assertThat(after.type("switchboard_buffer_flush_seconds")).isEqualTo("histogram");
     }
 
     private PrometheusText scrape() {
