@@ -35,4 +35,10 @@ public interface SimulatorConfig {
      * test key {@value SimConfig#DEFAULT_AWS_ACCESS_KEY_ID}.
      */
     Optional<List<String>> awsKeys();
+
+    /**
+     * Service accounts the Google token endpoint trusts (Vertex AI): key JSON files, or {@code EMAIL=PEMFILE} with
+     * the account's public key; none given means one made up by the simulator.
+     */
+    Optional<List<String>> googleServiceAccounts();
 }

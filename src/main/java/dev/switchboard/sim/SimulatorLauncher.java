@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.List;
 
 /** Starts the simulated upstream on the app's Vert.x when {@code switchboard.sim.enabled=true}. */
 @ApplicationScoped
@@ -49,6 +50,9 @@ public class SimulatorLauncher {
         }
         if (config.awsKeys().isPresent() && !config.awsKeys().get().isEmpty()) {
             sim = sim.withAwsCredentials(SimulatorMain.awsKeys(String.join(",", config.awsKeys().get())));
+        }
+        for (String account : config.googleServiceAccounts().orElse(List.of())) {
+            sim = sim.withGoogleServiceAccount(SimulatorMain.serviceAccount(account));
         }
         server = new SimServer(vertx, sim);
         server.start(config.port());

@@ -122,7 +122,7 @@ public final class SimulatorMain {
     }
 
     /** A key JSON file, or {@code email=file} with a PEM public key. */
-    private static SimServiceAccount serviceAccount(String value) {
+    static SimServiceAccount serviceAccount(String value) {
         int eq = value.indexOf('=');
         try {
             if (eq > 0 && !Files.exists(Path.of(value))) {

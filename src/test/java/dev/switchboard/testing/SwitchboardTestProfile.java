@@ -1,11 +1,14 @@
 package dev.switchboard.testing;
 
+import dev.switchboard.sim.SimServiceAccount;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,14 @@ public class SwitchboardTestProfile implements QuarkusTestProfile {
     public static final String BEDROCK_KEY_ID = "AKIDROUTELABBEDROCK1";
     public static final String BEDROCK_SECRET = "routelab/Bedrock/Secret/Access/Key/7f3a9c";
     public static final String BEDROCK_SESSION_TOKEN = "IQoJb3JpZ2luX2VjRouteLabSessionToken4d2e8b";
+    /** route-vertex's service account, made for this run; its key file is route-vertex's credentials-file. */
+    public static final SimServiceAccount VERTEX_ACCOUNT = SimServiceAccount.generate(
+            "routelab@routelab-project.iam.gserviceaccount.com");
+    public static final String VERTEX_KEY_JSON = VERTEX_ACCOUNT.toKeyJson(SIM_URL + "/token", "routelab-project");
+    public static final Path VERTEX_KEY_FILE = keyFile(VERTEX_KEY_JSON);
+    /** route-echo's key, and the port of the loopback fake behind it (started by the test that calls it). */
+    public static final String ECHO_KEY = "sk-echo-planted-9c4e1a7b2d5f8e3a6c0b";
+    public static final int ECHO_PORT = freePort();
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -48,6 +59,12 @@ public class SwitchboardTestProfile implements QuarkusTestProfile {
         config.put("switchboard.provider." + TestCatalog.ROUTE_BEDROCK + ".secret-access-key", BEDROCK_SECRET);
         config.put("switchboard.provider." + TestCatalog.ROUTE_BEDROCK + ".session-token", BEDROCK_SESSION_TOKEN);
         config.put("switchboard.sim.aws-keys", BEDROCK_KEY_ID + ":" + BEDROCK_SECRET);
+        config.put("switchboard.provider." + TestCatalog.ROUTE_VERTEX + ".base-url", SIM_URL);
+        config.put("switchboard.provider." + TestCatalog.ROUTE_VERTEX + ".credentials-file", VERTEX_KEY_FILE.toString());
+        config.put("switchboard.sim.google-service-accounts", VERTEX_KEY_FILE.toString());
+        config.put("switchboard.provider." + TestCatalog.ROUTE_ECHO + ".base-url", "http://127.0.0.1:" + ECHO_PORT
+                + "/v1");
+        config.put("switchboard.provider." + TestCatalog.ROUTE_ECHO + ".api-key", ECHO_KEY);
         // fault tests wait on these, so they are short; the simulator answers healthy calls in well under them
         config.put("switchboard.proxy.first-token-timeout", "3s");
         config.put("switchboard.proxy.idle-timeout", "3s");
@@ -56,6 +73,17 @@ public class SwitchboardTestProfile implements QuarkusTestProfile {
         // an open circuit half-opens after a second, so a test can watch it recover
         config.put("switchboard.routing.circuit.open-duration", "1s");
         return config;
+    }
+
+    private static Path keyFile(String json) {
+        try {
+            Path file = Files.createTempFile("routelab-vertex-key", ".json");
+            Files.writeString(file, json);
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static int freePort() {

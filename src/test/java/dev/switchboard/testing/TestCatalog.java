@@ -46,6 +46,14 @@ public final class TestCatalog {
     public static final String CHAOS_BEDROCK = "routelab/chaos-bedrock";
     /** route-bedrock alone (upstream chaos-br-solo). */
     public static final String CHAOS_BEDROCK_SOLO = "routelab/chaos-bedrock-solo";
+    /** A Vertex-kind provider whose service-account key the in-app simulator's token endpoint trusts. */
+    public static final String ROUTE_VERTEX = "route-vertex";
+    /** An OpenAI-kind provider on a loopback fake that refuses every key with a 401 quoting it (see the profile). */
+    public static final String ROUTE_ECHO = "route-echo";
+    /** route-echo (secrets-echo), route-bedrock (secrets-br), route-vertex (secrets-vx): every credential kind in one fail-over. */
+    public static final String SECRETS = "routelab/secrets";
+    /** route-echo alone: its 401 is the caller's answer. */
+    public static final String SECRETS_ECHO = "routelab/secrets-echo";
 
     /** Catalog text written by someone hostile (an operator file is text anyone with the repo may edit): see {@link #hostileFile}. */
     public static final String SCRIPT = "<script>alert(1)</script>";
@@ -148,6 +156,15 @@ public final class TestCatalog {
                 name: Route Lab Bedrock
                 kind: bedrock
                 base_url: http://127.0.0.1:9
+              - slug: route-vertex
+                name: Route Lab Vertex
+                kind: vertex
+                base_url: http://127.0.0.1:9
+                region: us-central1
+              - slug: route-echo
+                name: Route Lab Echo
+                kind: openai
+                base_url: http://127.0.0.1:9/v1
               - slug: test-lab
                 name: Test Lab Cloud
                 kind: openai
@@ -380,6 +397,42 @@ public final class TestCatalog {
                 endpoints:
                   - provider: route-bedrock
                     upstream_id: chaos-br-solo
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+              - slug: routelab/secrets
+                name: Secrets Router
+                vendor: routelab
+                description: One provider of each credential kind, for the secrets scan.
+                released: 2018-01-09
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: route-echo
+                    upstream_id: secrets-echo
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: route-bedrock
+                    upstream_id: secrets-br
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: route-vertex
+                    upstream_id: secrets-vx
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+              - slug: routelab/secrets-echo
+                name: Secrets Echo
+                vendor: routelab
+                description: A provider that quotes the key it refuses.
+                released: 2018-01-10
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: route-echo
+                    upstream_id: secrets-echo
                     original_vendor: true
                     pricing: {input: 1.00, output: 2.00}
                     supported_parameters: [temperature, max_tokens]
