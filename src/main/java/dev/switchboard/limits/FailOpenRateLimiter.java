@@ -1,6 +1,7 @@
 package dev.switchboard.limits;
 
 import io.quarkus.logging.Log;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 
 import java.time.Duration;
@@ -75,22 +76,41 @@ public final class FailOpenRateLimiter implements RateLimiter {
             answer = Future.failedFuture(e);
         }
         return answer.transform(result -> {
-            if (result.succeeded()) {
-                if (down.compareAndSet(true, false)) {
-                    Log.infof("Shared rate limits: %s answers again; per-key limits are shared by all replicas "
-                            + "again.", sharedName);
-                }
+            if (answered(result)) {
                 return Future.succeededFuture(result.result());
-            }
-            retryAtNanos = System.nanoTime() + retryNanos;
-            if (down.compareAndSet(false, true)) {
-                Log.warnf("Shared rate limits: %s does not answer (%s); each replica limits keys in its own memory "
-                        + "until it does (a key may get up to replicas x its limit), retrying every %d s.", sharedName,
-                        reason(result.cause()), Math.max(1, retryNanos / 1_000_000_000L));
             }
             fallbacks.incrementAndGet();
             return onLocal.get();
         });
+    }
+
+    /**
+     * Takes note of an answer of the shared store that no call waits for (a start-up check): a failure makes calls
+     * go to memory at once instead of each waiting for the timeout first.
+     */
+    public Future<Void> observe(Future<?> sharedAnswer) {
+        return sharedAnswer.transform(result -> {
+            answered(result);
+            return Future.succeededFuture();
+        });
+    }
+
+    /** Whether the shared store answered; keeps the up/down state and its log lines. */
+    private boolean answered(AsyncResult<?> result) {
+        if (result.succeeded()) {
+            if (down.compareAndSet(true, false)) {
+                Log.infof("Shared rate limits: %s answers again; per-key limits are shared by all replicas again.",
+                        sharedName);
+            }
+            return true;
+        }
+        retryAtNanos = System.nanoTime() + retryNanos;
+        if (down.compareAndSet(false, true)) {
+            Log.warnf("Shared rate limits: %s does not answer (%s); each replica limits keys in its own memory "
+                    + "until it does (a key may get up to replicas x its limit), retrying every %d s.", sharedName,
+                    reason(result.cause()), Math.max(1, retryNanos / 1_000_000_000L));
+        }
+        return false;
     }
 
     private static String reason(Throwable e) {

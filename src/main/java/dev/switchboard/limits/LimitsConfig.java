@@ -36,7 +36,7 @@ public interface LimitsConfig {
     String redisKeyPrefix();
 
     /** How long a call waits on Redis for its rate-limit decision before it is decided in memory instead. */
-    @WithDefault("250ms")
+    @WithDefault("500ms")
     Duration redisTimeout();
 
     /** After Redis failed to answer, how long calls are decided in memory before Redis is tried again. */

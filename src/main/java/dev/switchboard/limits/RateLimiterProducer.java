@@ -8,6 +8,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -17,9 +19,11 @@ import java.net.URI;
 
 /**
  * The rate limiter the proxy uses: shared through Redis when {@code switchboard.limits.redis-url} is set (falling
- * back to memory while Redis is away), this replica's memory otherwise. Nothing connects at start-up: the app starts
- * and is ready with Redis down, and the first limited call finds out.
+ * back to memory while Redis is away), this replica's memory otherwise. Built at start-up, not at the first limited
+ * call, so that the script is loaded into Redis before calls come, without waiting for it: the app starts and is
+ * ready with Redis down.
  */
+@Startup
 @ApplicationScoped
 public class RateLimiterProducer {
 
@@ -36,28 +40,37 @@ public class RateLimiterProducer {
     MeterRegistry registry;
 
     private Redis redis;
+    private RateLimiter limiter;
 
     @Produces
     @ApplicationScoped
     RateLimiter rateLimiter() {
+        return limiter;
+    }
+
+    @PostConstruct
+    void init() {
         InMemoryRateLimiter local = new InMemoryRateLimiter(clock);
         if (config.redisUrl().isEmpty()) {
-            return local;
+            limiter = local;
+            return;
         }
         String where = describe(config.redisUrl().get());
         redis = Redis.createClient(vertx, options(config.redisUrl().get()));
-        FailOpenRateLimiter limiter = new FailOpenRateLimiter(
-                new RedisRateLimiter(redis, config.redisKeyPrefix(), clock, config.redisTimeout()), local,
-                config.redisRetryInterval(), where);
+        RedisRateLimiter shared = new RedisRateLimiter(redis, config.redisKeyPrefix(), clock, config.redisTimeout());
+        FailOpenRateLimiter limiter = new FailOpenRateLimiter(shared, local, config.redisRetryInterval(), where);
         FunctionCounter.builder("switchboard.limits.shared.fallbacks", limiter, FailOpenRateLimiter::fallbacks)
                 .description("Rate-limit decisions made in this replica's memory because Redis did not answer")
                 .register(registry);
         Gauge.builder("switchboard.limits.shared.up", limiter, l -> l.sharedDown() ? 0 : 1)
                 .description("1 while per-key rate limits are shared through Redis, 0 while this replica falls back "
                         + "to its own memory").register(registry);
-        Log.infof("Per-key rate limits are shared through Redis at %s (keys %s...).", where,
-                config.redisKeyPrefix());
-        return limiter;
+        Log.infof("Per-key rate limits are shared through Redis at %s (keys %s...); while it does not answer, "
+                + "each replica limits keys in its own memory.", where, config.redisKeyPrefix());
+        // not awaited: start-up and readiness never depend on Redis; a Redis that is down is found here, not by
+        // the first call's timeout
+        limiter.observe(shared.load());
+        this.limiter = limiter;
     }
 
     @PreDestroy

@@ -71,6 +71,15 @@ public final class RedisRateLimiter implements RateLimiter {
         return run("peek", keyId, limits, 0).map(r -> state(limits, r));
     }
 
+    /**
+     * Sends the script to Redis ahead of the first call ({@code SCRIPT LOAD}): the connection, the client's classes
+     * and the script are then ready, and the first limited call after start-up does not pay for them.
+     */
+    public Future<Void> load() {
+        return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT))
+                .timeout(Math.max(timeoutMs, 5_000), TimeUnit.MILLISECONDS).mapEmpty();
+    }
+
     /** The hash of one gateway key; the braces make it a cluster hash tag, should the key ever grow a second hash. */
     String redisKey(String keyId) {
         return keyPrefix + "{" + keyId + "}:buckets";

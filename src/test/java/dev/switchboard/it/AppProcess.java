@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The packaged app ({@code java -jar quarkus-run.jar}) started as an operator would, on a database the test owns,
@@ -91,11 +95,59 @@ final class AppProcess implements AutoCloseable {
                 .header("authorization", "Bearer " + MASTER_KEY).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A chat completion by {@code key} for the demo catalog's anthropic/claude-sonnet-4 (OpenAI protocol). */
+    HttpResponse<String> chat(String key) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri("/v1/chat/completions")).timeout(Duration.ofSeconds(30))
+                .header("content-type", "application/json").header("authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"anthropic/claude-sonnet-4\",\"max_tokens\":8,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A gateway key made by the packaged app's keys command: its id and its secret. */
+    record CreatedKey(String id, String key) {
+    }
+
+    /** {@code keys create <name> <options...>} on the database, as an operator runs it. */
+    static CreatedKey createKey(Path dir, String jdbcUrl, String name, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("create", name));
+        args.addAll(List.of(options));
+        String out = keys(dir, jdbcUrl, args.toArray(String[]::new));
+        Matcher created = Pattern.compile("Created gateway key (\\S+) .*?\\n\\s+(sb-\\S+)", Pattern.DOTALL)
+                .matcher(out);
+        assertThat(created.find()).as(out).isTrue();
+        return new CreatedKey(created.group(1), created.group(2));
+    }
+
+    /** The packaged app's keys command with {@code args}, on the database; its output, having exited with 0. */
+    static String keys(Path dir, String jdbcUrl, String... args) throws Exception {
+        Path log = Files.createTempFile(dir, "keys", ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Dquarkus.datasource.jdbc.url=" + jdbcUrl, "-Dquarkus.datasource.username=postgres",
+                "-Dquarkus.datasource.password=", "-jar",
+                System.getProperty("app.jar", "target/quarkus-app/quarkus-run.jar"), "keys"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = Files.readString(log);
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
     /** The value of a metric line {@code name{buffer="<buffer>",...} value}; NaN when absent. */
     double metric(String name, String buffer) throws Exception {
-        for (String line : get("/q/metrics").body().split("\n")) {
-            if (line.startsWith(name + "{") && line.contains("buffer=\"" + buffer + "\"")) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        return metric(line -> line.startsWith(name + "{") && line.contains("buffer=\"" + buffer + "\""));
+    }
+
+    /** The value of a metric without tags, {@code name value}; NaN when absent. */
+    double metric(String name) throws Exception {
+        return metric(line -> line.startsWith(name + " "));
+    }
+
+    private double metric(java.util.function.Predicate<String> line) throws Exception {
+        for (String l : get("/q/metrics").body().split("\n")) {
+            if (line.test(l)) {
+                return Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
             }
         }
         return Double.NaN;

@@ -7,13 +7,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,29 +53,26 @@ class ReplicasIT {
                 assertThat(r.get("/v1/models").body()).as("catalog of replica " + r.port()).isEqualTo(catalog);
             }
 
-            String out = keys(dir, jdbcUrl, "create", "replicas");
-            Matcher created = Pattern.compile("Created gateway key (\\S+) .*?\\n\\s+(sb-\\S+)", Pattern.DOTALL)
-                    .matcher(out);
-            assertThat(created.find()).as(out).isTrue();
-            String keyId = created.group(1);
-            String key = created.group(2);
+            AppProcess.CreatedKey created = AppProcess.createKey(dir, jdbcUrl, "replicas");
+            String keyId = created.id();
+            String key = created.key();
             for (AppProcess r : replicas) {
-                awaitTrue(Duration.ofSeconds(10), () -> chat(r, key).statusCode() == 200,
+                awaitTrue(Duration.ofSeconds(10), () -> r.chat(key).statusCode() == 200,
                         "the new key works on replica " + r.port());
             }
 
             // A generation made through one replica is read through every other.
-            HttpResponse<String> made = chat(replicas.get(0), key);
+            HttpResponse<String> made = replicas.get(0).chat(key);
             String id = made.headers().firstValue("x-switchboard-generation-id").orElseThrow();
             for (AppProcess r : replicas.subList(1, 3)) {
                 awaitTrue(Duration.ofSeconds(10), () -> generation(r, key, id).statusCode() == 200,
                         "generation visible on replica " + r.port());
             }
 
-            keys(dir, jdbcUrl, "revoke", keyId);
+            AppProcess.keys(dir, jdbcUrl, "revoke", keyId);
             long revoked = System.nanoTime();
             for (AppProcess r : replicas) {
-                awaitTrue(Duration.ofSeconds(10), () -> chat(r, key).statusCode() == 401,
+                awaitTrue(Duration.ofSeconds(10), () -> r.chat(key).statusCode() == 401,
                         "the revoked key refused on replica " + r.port());
             }
             double revokeSeconds = (System.nanoTime() - revoked) / 1e9;
@@ -111,30 +106,8 @@ class ReplicasIT {
         return n;
     }
 
-    private HttpResponse<String> chat(AppProcess r, String key) throws Exception {
-        return http.send(HttpRequest.newBuilder(r.uri("/v1/chat/completions")).timeout(Duration.ofSeconds(30))
-                .header("content-type", "application/json").header("authorization", "Bearer " + key)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"anthropic/claude-sonnet-4\",\"max_tokens\":8,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
     private HttpResponse<String> generation(AppProcess r, String key, String id) throws Exception {
         return http.send(HttpRequest.newBuilder(r.uri("/api/v1/generation?id=" + id))
                 .header("authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String keys(Path dir, String jdbcUrl, String... args) throws Exception {
-        Path log = Files.createTempFile(dir, "keys", ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Dquarkus.datasource.jdbc.url=" + jdbcUrl, "-Dquarkus.datasource.username=postgres",
-                "-Dquarkus.datasource.password=", "-jar",
-                System.getProperty("app.jar", "target/quarkus-app/quarkus-run.jar"), "keys"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String out = Files.readString(log);
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
     }
 }
