@@ -18,27 +18,27 @@ import java.util.Map;
  * request is written from a second thread so an early answer (413, 431) is read even while the rest is still
  * being sent.
  */
-final class RawHttp {
+public final class RawHttp {
 
     /** A status of 0 means the server closed the connection without answering, -1 that it did not finish in 15 s. */
-    record Answer(int status, Map<String, String> headers, byte[] body) {
+    public record Answer(int status, Map<String, String> headers, byte[] body) {
 
-        String header(String name) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
 
     private final int port;
 
-    RawHttp(int port) {
+    public RawHttp(int port) {
         this.port = port;
     }
 
-    Answer send(byte[] request, boolean endInput) throws IOException {
+    public Answer send(byte[] request, boolean endInput) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(15_000);
             OutputStream out = socket.getOutputStream();

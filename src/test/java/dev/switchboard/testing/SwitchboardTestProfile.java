@@ -24,6 +24,8 @@ public class SwitchboardTestProfile implements QuarkusTestProfile {
     /** The in-app simulator's port, fixed before boot so the route-lab providers' base URLs can name it. */
     public static final int SIM_PORT = freePort();
     public static final String SIM_URL = "http://127.0.0.1:" + SIM_PORT;
+    /** The canary behind canary-lab (OutboundTargetsTest starts it; refused connections elsewhere). */
+    public static final int CANARY_PORT = freePort();
     public static final String MASTER_KEY = "sb-test-master-key-0123456789";
     /** route-bedrock's AWS credentials, which the in-app simulator verifies SigV4 signatures against. */
     public static final String BEDROCK_KEY_ID = "AKIDROUTELABBEDROCK1";
@@ -65,6 +67,18 @@ public class SwitchboardTestProfile implements QuarkusTestProfile {
         config.put("switchboard.provider." + TestCatalog.ROUTE_ECHO + ".base-url", "http://127.0.0.1:" + ECHO_PORT
                 + "/v1");
         config.put("switchboard.provider." + TestCatalog.ROUTE_ECHO + ".api-key", ECHO_KEY);
+        // the outbound-targets test: one provider of each kind on the simulator, and canary-lab on the canary
+        for (String slug : new String[] {TestCatalog.OUTBOUND_OPENAI, TestCatalog.CANARY_PROVIDER}) {
+            config.put("switchboard.provider." + slug + ".api-key", "sim-key-1");
+        }
+        config.put("switchboard.provider." + TestCatalog.OUTBOUND_OPENAI + ".base-url", SIM_URL + "/v1");
+        config.put("switchboard.provider." + TestCatalog.CANARY_PROVIDER + ".base-url",
+                "http://127.0.0.1:" + CANARY_PORT + "/v1");
+        for (String slug : new String[] {TestCatalog.OUTBOUND_ANTHROPIC, TestCatalog.OUTBOUND_GEMINI,
+                TestCatalog.OUTBOUND_BEDROCK}) {
+            config.put("switchboard.provider." + slug + ".base-url", SIM_URL);
+            config.put("switchboard.provider." + slug + ".api-key", "sim-key-1");
+        }
         // fault tests wait on these, so they are short; the simulator answers healthy calls in well under them
         config.put("switchboard.proxy.first-token-timeout", "3s");
         config.put("switchboard.proxy.idle-timeout", "3s");

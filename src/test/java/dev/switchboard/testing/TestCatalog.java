@@ -62,8 +62,24 @@ public final class TestCatalog {
     public static final String HOSTILE_PROVIDER = "xss-lab";
     public static final String HOSTILE_MODEL = "xsslab/hostile";
 
+    /**
+     * The outbound-targets test's (see the test profile): ssrflab/vision on one provider of each kind, all backed by the
+     * in-app simulator; ssrflab/broken always fails (a fallback's start); ssrflab/canary on canary-lab, whose base URL
+     * is a canary that counts every connection the gateway opens to it.
+     */
+    public static final String OUTBOUND_VENDOR = "ssrflab";
+    public static final String VISION = "ssrflab/vision";
+    public static final String BROKEN = "ssrflab/broken";
+    public static final String CANARY_MODEL = "ssrflab/canary";
+    public static final String CANARY_PROVIDER = "canary-lab";
+    public static final String OUTBOUND_OPENAI = "ssrf-openai";
+    public static final String OUTBOUND_ANTHROPIC = "ssrf-anthropic";
+    public static final String OUTBOUND_GEMINI = "ssrf-gemini";
+    public static final String OUTBOUND_BEDROCK = "ssrf-bedrock";
+
     private static Path file;
     private static Path hostile;
+    private static Path outbound;
 
     private TestCatalog() {
     }
@@ -89,9 +105,17 @@ public final class TestCatalog {
         return hostile;
     }
 
-    /** Both operator files, as switchboard.catalog.files takes them. */
+    /** A third operator file: the providers and models of the outbound-targets test. */
+    public static synchronized Path outboundFile() {
+        if (outbound == null) {
+            outbound = write("switchboard-outbound-catalog", OUTBOUND_YAML);
+        }
+        return outbound;
+    }
+
+    /** The operator files of the shared profile, as switchboard.catalog.files takes them. */
     public static String operatorFiles() {
-        return operatorFile() + "," + hostileFile();
+        return operatorFile() + "," + hostileFile() + "," + outboundFile();
     }
 
     private static Path write(String prefix, String yaml) {
@@ -130,6 +154,91 @@ public final class TestCatalog {
                     upstream_id: 'hostile-%2$s'
                     pricing: {input: 1.00, output: 2.00}
             """.formatted(SCRIPT, BREAKOUT);
+
+    // Base URLs are placeholders: the test profile configures each provider's (the simulator, or the canary).
+    private static final String OUTBOUND_YAML = """
+            vendors:
+              - slug: ssrflab
+                name: Outbound Lab
+            providers:
+              - slug: canary-lab
+                name: Canary Lab
+                kind: openai
+                base_url: http://127.0.0.1:9/v1
+              - slug: ssrf-openai
+                name: Outbound Lab OpenAI-compatible
+                kind: openai
+                base_url: http://127.0.0.1:9/v1
+              - slug: ssrf-anthropic
+                name: Outbound Lab Anthropic-compatible
+                kind: anthropic
+                base_url: http://127.0.0.1:9
+              - slug: ssrf-gemini
+                name: Outbound Lab Gemini
+                kind: vertex
+                base_url: http://127.0.0.1:9
+              - slug: ssrf-bedrock
+                name: Outbound Lab Bedrock
+                kind: bedrock
+                base_url: http://127.0.0.1:9
+                region: us-east-1
+            models:
+              - slug: ssrflab/vision
+                name: Outbound Vision
+                vendor: ssrflab
+                description: Sees pictures, on one provider of each wire kind.
+                released: 2017-01-01
+                context_length: 32000
+                input_modalities: [text, image]
+                output_modalities: [text]
+                capabilities: [vision]
+                endpoints:
+                  - provider: ssrf-openai
+                    upstream_id: vision-oa
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: ssrf-anthropic
+                    upstream_id: vision-an
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: ssrf-gemini
+                    upstream_id: vision-gm
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: ssrf-bedrock
+                    upstream_id: vision-br
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+              - slug: ssrflab/broken
+                name: Outbound Broken
+                vendor: ssrflab
+                description: Always fails, so that its fallbacks are tried.
+                released: 2017-01-02
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: ssrf-openai
+                    upstream_id: broken-oa
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+              - slug: ssrflab/canary
+                name: Outbound Canary
+                vendor: ssrflab
+                description: Served by the canary; only the positive control calls it.
+                released: 2017-01-03
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: canary-lab
+                    upstream_id: canary-1
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+            """;
 
     private static final String YAML = """
             vendors:

@@ -163,13 +163,15 @@ class ModelsPageTest {
 
     @Test
     void availabilityShowsOnlyModelsWithAConfiguredProvider() {
-        // The test profile configures keys for anthropic and the route-lab providers (the proxy tests' upstreams).
+        // The test profile configures keys for anthropic, the route-lab providers (the proxy tests' upstreams) and
+        // the outbound-targets test's ssrf-* and canary-lab.
         Document doc = page("availability=configured");
         List<CatalogModel> expected = catalog.current().models().stream().filter(CatalogModel::live).toList();
         assertThat(expected).isNotEmpty();
         assertThat(count(doc)).isEqualTo(expected.size());
         assertThat(slugs(doc)).allMatch(s -> catalog.current().model(s).orElseThrow().endpoints().stream()
-                .anyMatch(e -> e.provider().slug().equals("anthropic") || e.provider().slug().startsWith("route-")));
+                .anyMatch(e -> e.provider().slug().equals("anthropic") || e.provider().slug().startsWith("route-")
+                        || e.provider().slug().startsWith("ssrf-") || e.provider().slug().equals("canary-lab")));
         assertThat(doc.selectFirst("input[name=availability][value=configured]").hasAttr("checked")).isTrue();
     }
 
