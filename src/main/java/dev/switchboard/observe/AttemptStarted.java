@@ -12,9 +12,11 @@ import dev.switchboard.catalog.CatalogEndpoint;
  * @param fallbackModel whether it serves a fallback model rather than the requested one
  * @param passThrough   whether the caller's body goes upstream as it is (same protocol on both sides)
  * @param sentNanos     a {@link System#nanoTime()} reading when it was sent
+ * @param baseUrl       the provider's base URL as configured (or the catalog's), null when the adapter builds
+ *                      it from a region (Bedrock, Vertex) or the gateway had no way to call the provider
  */
 public record AttemptStarted(RequestStarted request, int number, CatalogEndpoint endpoint, String modelSlug,
-                             boolean fallbackModel, boolean passThrough, long sentNanos) {
+                             boolean fallbackModel, boolean passThrough, long sentNanos, String baseUrl) {
 
     public String provider() {
         return endpoint.provider().slug();

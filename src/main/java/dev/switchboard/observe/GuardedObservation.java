@@ -4,6 +4,7 @@ import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.ChatResponse;
 import io.quarkus.logging.Log;
 
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +44,11 @@ final class GuardedObservation implements RequestObservation {
     @Override
     public void attemptStarted(AttemptStarted attempt) {
         each(o -> o.attemptStarted(attempt));
+    }
+
+    @Override
+    public void propagate(AttemptStarted attempt, BiConsumer<String, String> header) {
+        each(o -> o.propagate(attempt, header));
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.switchboard.observe;
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.ChatResponse;
 
+import java.util.function.BiConsumer;
+
 /**
  * One observer's view of one proxied request, in the order things happen: attempts started and finished (with a
  * fail-over between two attempts), the first token of a streamed attempt, and the request's end. Calls for one
@@ -17,6 +19,13 @@ public interface RequestObservation {
 
     /** The proxy sends the request to a candidate endpoint. */
     default void attemptStarted(AttemptStarted attempt) {
+    }
+
+    /**
+     * Headers to send with the attempt's upstream request, given to {@code header} (name, value): a tracer's
+     * {@code traceparent}. Called right after {@link #attemptStarted}, before the request goes out.
+     */
+    default void propagate(AttemptStarted attempt, BiConsumer<String, String> header) {
     }
 
     /** A streamed attempt's first content token arrived ({@code nanos} a {@link System#nanoTime()} reading). */

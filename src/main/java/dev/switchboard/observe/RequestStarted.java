@@ -16,7 +16,20 @@ import dev.switchboard.llm.ChatRequest;
  * @param startEpochMillis wall-clock time of the same moment, for traces and logs
  * @param chat           the request in neutral form (messages, parameters), null when it was refused before its body
  *                       was read; the caller's content: only for observers configured to record content
+ * @param trace          the caller's W3C trace context ({@link CallerTrace#NONE} when it sent none)
  */
 public record RequestStarted(String generationId, String protocol, boolean stream, String requestedModel,
-                             String model, String keyId, long startNanos, long startEpochMillis, ChatRequest chat) {
+                             String model, String keyId, long startNanos, long startEpochMillis, ChatRequest chat,
+                             CallerTrace trace) {
+
+    public RequestStarted {
+        trace = trace == null ? CallerTrace.NONE : trace;
+    }
+
+    /** A request that came with no trace context of its caller's. */
+    public RequestStarted(String generationId, String protocol, boolean stream, String requestedModel, String model,
+                          String keyId, long startNanos, long startEpochMillis, ChatRequest chat) {
+        this(generationId, protocol, stream, requestedModel, model, keyId, startNanos, startEpochMillis, chat,
+                CallerTrace.NONE);
+    }
 }

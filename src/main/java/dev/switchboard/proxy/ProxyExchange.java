@@ -15,6 +15,7 @@ import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.llm.Usage;
 import dev.switchboard.observe.AttemptFinished;
 import dev.switchboard.observe.AttemptStarted;
+import dev.switchboard.observe.CallerTrace;
 import dev.switchboard.observe.ProxyObservers;
 import dev.switchboard.observe.RequestFinished;
 import dev.switchboard.observe.RequestObservation;
@@ -48,7 +49,9 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -130,10 +133,13 @@ final class ProxyExchange {
         }
     }
 
-    /** @param receivedNanos when the proxy had the whole request body: the gateway's time counts from there */
+    /**
+     * @param receivedNanos when the proxy had the whole request body: the gateway's time counts from there
+     * @param trace         the caller's trace context, for a tracer to continue
+     */
     ProxyExchange(HttpServerResponse response, Context context, ClientDialect dialect, ProxyRequest request,
                   RoutePlan plan, String keyId, KeyLimiter.Charge charge, String generationId,
-                  ProxyServices services, long receivedNanos) {
+                  ProxyServices services, long receivedNanos, CallerTrace trace) {
         this.response = response;
         this.context = context;
         // An event loop runs one thing at a time: results that arrive on the request's own event-loop thread are
@@ -164,7 +170,7 @@ final class ProxyExchange {
             String requested = request.routing().model();
             started = new RequestStarted(generationId, dialect.protocol(), request.stream(), requested,
                     ProxyObservers.catalogModel(services.catalog.current(), requested), keyId, startNanos,
-                    createdAt.toEpochMilli(), request.chat());
+                    createdAt.toEpochMilli(), request.chat(), trace);
             observation = observers.open(started);
         } else {
             started = null;
@@ -221,25 +227,25 @@ final class ProxyExchange {
             target = services.target(endpoint);
         } catch (RuntimeException e) {
             Log.warnf("No way to call %s: %s", endpoint.slug(), e.getMessage());
-            begin(attempt, false);
+            begin(attempt, false, null);
             attemptFailed(attempt, UpstreamError.of(UpstreamErrorKind.CONNECTION,
                     "the gateway has no way to call this provider (" + e.getMessage() + ")"));
             return;
         }
         ObjectNode passBody = adapter instanceof PassThrough && endpoint.provider().kind() == dialect.nativeKind()
                 ? dialect.passThroughBody(request.body(), endpoint.upstreamId()) : null;
-        begin(attempt, passBody != null);
+        CallOptions callOptions = begin(attempt, passBody != null, target);
         if (passBody != null) {
             PassThrough pass = (PassThrough) adapter;
             attempt.writer = dialect.passThroughWriter(served(attempt, null), endpoint.upstreamId(),
                     usage -> Cost.of(endpoint.pricing(), usage));
             if (request.stream()) {
-                attempt.upstream = pass.passThroughStream(target, passBody, options).emitOn(onContext).subscribe()
+                attempt.upstream = pass.passThroughStream(target, passBody, callOptions).emitOn(onContext).subscribe()
                         .with(
                         event -> onRawEvent(attempt, event), failure -> onStreamFailure(attempt, failure),
                         () -> onStreamEnd(attempt));
             } else {
-                attempt.upstream = pass.passThroughChat(target, passBody, options).emitOn(onContext).subscribe()
+                attempt.upstream = pass.passThroughChat(target, passBody, callOptions).emitOn(onContext).subscribe()
                         .with(
                         answer -> onAnswer(attempt, answer.response(), () -> attempt.writer.answer(answer.json())),
                         failure -> attemptFailed(attempt, classify(failure)));
@@ -248,27 +254,35 @@ final class ProxyExchange {
         }
         ChatRequest chat = request.chat().withModel(endpoint.upstreamId());
         if (request.stream()) {
-            attempt.upstream = adapter.stream(target, chat, options).emitOn(onContext).subscribe().with(
+            attempt.upstream = adapter.stream(target, chat, callOptions).emitOn(onContext).subscribe().with(
                     event -> onEvent(attempt, event), failure -> onStreamFailure(attempt, failure),
                     () -> onStreamEnd(attempt));
         } else {
-            attempt.upstream = adapter.chat(target, chat, options).emitOn(onContext).subscribe().with(
+            attempt.upstream = adapter.chat(target, chat, callOptions).emitOn(onContext).subscribe().with(
                     answer -> onAnswer(attempt, answer, null), failure -> attemptFailed(attempt, classify(failure)));
         }
     }
 
-    /** Tells observers an attempt goes out (after a fail-over, if the one before failed). */
-    private void begin(Attempt attempt, boolean passThrough) {
+    /**
+     * Tells observers an attempt goes out (after a fail-over, if the one before failed), and returns the attempt's
+     * call options with the headers they add to its upstream request (a trace context). {@code target} is null when
+     * there is no way to call the provider.
+     */
+    private CallOptions begin(Attempt attempt, boolean passThrough, UpstreamTarget target) {
         if (!observed) {
-            return;
+            return options;
         }
         attempt.started = new AttemptStarted(started, attemptsMade, attempt.endpoint(), attempt.candidate.modelSlug(),
-                attempt.candidate.fallbackModel(), passThrough, attempt.sentNanos);
+                attempt.candidate.fallbackModel(), passThrough, attempt.sentNanos,
+                target == null ? null : target.baseUrl());
         if (lastFailed != null) {
             observation.failover(lastFailed, attempt.started);
             lastFailed = null;
         }
         observation.attemptStarted(attempt.started);
+        Map<String, String> headers = new HashMap<>(4);
+        observation.propagate(attempt.started, headers::put);
+        return headers.isEmpty() ? options : options.withTraceHeaders(headers);
     }
 
     // ---- whole answers

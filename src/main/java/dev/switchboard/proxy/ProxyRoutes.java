@@ -19,6 +19,7 @@ import dev.switchboard.api.openai.OpenAiModelList;
 import dev.switchboard.limits.KeyLimiter;
 import dev.switchboard.limits.RateLimitHeaders;
 import dev.switchboard.limits.RateLimitState;
+import dev.switchboard.observe.CallerTrace;
 import dev.switchboard.observe.ProxyObservers;
 import dev.switchboard.observe.RequestStarted;
 import dev.switchboard.providers.ProviderKind;
@@ -107,7 +108,7 @@ public class ProxyRoutes {
                 // the caller's next call should open a connection elsewhere; HTTP/2 forbids the header
                 response.putHeader("connection", "close");
             }
-            refuse(response, dialect, null, null, System.nanoTime(), new ProxyError(ProxyErrorType.UNAVAILABLE,
+            refuse(ctx, dialect, null, null, System.nanoTime(), new ProxyError(ProxyErrorType.UNAVAILABLE,
                     "This gateway instance is shutting down and takes no new calls; retry, another instance will "
                     + "serve it.", null, "shutting_down"), Duration.ofSeconds(1));
             return;
@@ -117,7 +118,7 @@ public class ProxyRoutes {
                 request.getHeader("x-api-key")));
         if (auth instanceof AuthResult.Denied denied) {
             request.pause();
-            refuse(response, dialect, null, null, System.nanoTime(), new ProxyError(ProxyErrorType.AUTHENTICATION,
+            refuse(ctx, dialect, null, null, System.nanoTime(), new ProxyError(ProxyErrorType.AUTHENTICATION,
                     denied.message(), null, "invalid_api_key"), null);
             return;
         }
@@ -125,7 +126,7 @@ public class ProxyRoutes {
         long limit = services.config.maxBodyBytes();
         String declared = request.getHeader("content-length");
         if (declared != null && parseLong(declared) > limit) {
-            tooLarge(response, dialect, key, limit);
+            tooLarge(ctx, dialect, key, limit);
             return;
         }
         Buffer body = Buffer.buffer();
@@ -136,7 +137,7 @@ public class ProxyRoutes {
             }
             if ((long) body.length() + chunk.length() > limit) {
                 over[0] = true;
-                tooLarge(response, dialect, key, limit);
+                tooLarge(ctx, dialect, key, limit);
                 return;
             }
             body.appendBuffer(chunk);
@@ -152,7 +153,6 @@ public class ProxyRoutes {
 
     private void handle(RoutingContext ctx, ClientDialect dialect, Buffer bytes, GatewayKey key) {
         long receivedNanos = System.nanoTime();
-        HttpServerResponse response = ctx.response();
         ProxyRequest request = null;
         try {
             ObjectNode body = parseJson(bytes);
@@ -176,15 +176,15 @@ public class ProxyRoutes {
                             services.limiter.estimate(bytes.length(), request.chat().maxTokens()))
                     .onComplete(admission -> onContext(context, () -> {
                         if (admission.failed()) {
-                            failed(response, dialect, parsed, key, receivedNanos, admission.cause());
+                            failed(ctx, dialect, parsed, key, receivedNanos, admission.cause());
                         } else {
                             admitted(ctx, context, dialect, parsed, plan, key, admission.result(), receivedNanos);
                         }
                     }));
         } catch (ProxyException e) {
-            refuse(response, dialect, request, key, receivedNanos, e.error(), null);
+            refuse(ctx, dialect, request, key, receivedNanos, e.error(), null);
         } catch (RuntimeException e) {
-            failed(response, dialect, request, key, receivedNanos, e);
+            failed(ctx, dialect, request, key, receivedNanos, e);
         }
     }
 
@@ -201,23 +201,33 @@ public class ProxyRoutes {
         try {
             rateLimitHeaders(response, dialect, admission.state());
             if (admission instanceof KeyLimiter.Refused refused) {
-                refuse(response, dialect, request, key, receivedNanos, refused.error(), refused.retryAfter());
+                refuse(ctx, dialect, request, key, receivedNanos, refused.error(), refused.retryAfter());
                 return;
             }
             start(ctx, context, dialect, request, plan, key, ((KeyLimiter.Admitted) admission).charge(),
                     receivedNanos);
         } catch (RuntimeException e) {
-            failed(response, dialect, request, key, receivedNanos, e);
+            failed(ctx, dialect, request, key, receivedNanos, e);
         }
     }
 
     private void start(RoutingContext ctx, Context context, ClientDialect dialect, ProxyRequest request,
                        RoutePlan plan, GatewayKey key, KeyLimiter.Charge charge, long receivedNanos) {
         ProxyExchange exchange = new ProxyExchange(ctx.response(), context, dialect, request, plan,
-                key == null ? null : key.id(), charge, generationId(), services, receivedNanos);
+                key == null ? null : key.id(), charge, generationId(), services, receivedNanos, callerTrace(ctx));
         drain.track(exchange);
         ctx.addEndHandler(v -> drain.untrack(exchange));
         exchange.start();
+    }
+
+    /** Only the trace headers, read only when someone observes: the others may hold credentials. */
+    private CallerTrace callerTrace(RoutingContext ctx) {
+        if (!services.observers.any()) {
+            return CallerTrace.NONE;
+        }
+        HttpServerRequest request = ctx.request();
+        String traceparent = request.getHeader("traceparent");
+        return traceparent == null ? CallerTrace.NONE : new CallerTrace(traceparent, request.getHeader("tracestate"));
     }
 
     private static void onContext(Context context, Runnable action) {
@@ -228,13 +238,13 @@ public class ProxyRoutes {
         }
     }
 
-    private void failed(HttpServerResponse response, ClientDialect dialect, ProxyRequest request, GatewayKey key,
+    private void failed(RoutingContext ctx, ClientDialect dialect, ProxyRequest request, GatewayKey key,
                         long receivedNanos, Throwable e) {
         // one line at ERROR (no stack trace in the log); the stack for whoever turns this logger to DEBUG
         String incident = generationId().substring(4, 12);
         Log.errorf("The proxy failed on a request (incident %s): %s", incident, e);
         Log.debugf(e, "Incident %s", incident);
-        refuse(response, dialect, request, key, receivedNanos, new ProxyError(ProxyErrorType.INTERNAL,
+        refuse(ctx, dialect, request, key, receivedNanos, new ProxyError(ProxyErrorType.INTERNAL,
                 "The gateway failed on this request (incident " + incident + "); a retry may help.", null,
                 null), null);
     }
@@ -243,15 +253,16 @@ public class ProxyRoutes {
      * Answers with an error before any upstream attempt, and tells the observers. {@code request} and {@code key} are
      * null when the refusal came before they were known.
      */
-    private void refuse(HttpServerResponse response, ClientDialect dialect, ProxyRequest request, GatewayKey key,
+    private void refuse(RoutingContext ctx, ClientDialect dialect, ProxyRequest request, GatewayKey key,
                         long startNanos, ProxyError error, Duration retryAfter) {
-        ProxyResponses.error(response, dialect, error, retryAfter, null);
+        ProxyResponses.error(ctx.response(), dialect, error, retryAfter, null);
         ProxyObservers observers = services.observers;
         if (observers.any()) {
             String model = request == null ? null : request.routing().model();
             observers.refused(new RequestStarted(null, dialect.protocol(), request != null && request.stream(), model,
                     ProxyObservers.catalogModel(services.catalog.current(), model), key == null ? null : key.id(),
-                    startNanos, System.currentTimeMillis(), request == null ? null : request.chat()), error);
+                    startNanos, System.currentTimeMillis(), request == null ? null : request.chat(),
+                    callerTrace(ctx)), error);
         }
     }
 
@@ -297,8 +308,8 @@ public class ProxyRoutes {
     }
 
     /** The rest of the body, if any, is read and dropped: refusing it by closing would break HTTP/2 callers. */
-    private void tooLarge(HttpServerResponse response, ClientDialect dialect, GatewayKey key, long limit) {
-        refuse(response, dialect, null, key, System.nanoTime(), new ProxyError(ProxyErrorType.REQUEST_TOO_LARGE,
+    private void tooLarge(RoutingContext ctx, ClientDialect dialect, GatewayKey key, long limit) {
+        refuse(ctx, dialect, null, key, System.nanoTime(), new ProxyError(ProxyErrorType.REQUEST_TOO_LARGE,
                 "The request body is larger than this gateway accepts (" + limit + " bytes; "
                         + "switchboard.proxy.max-body-bytes).", null, "request_too_large"), null);
     }

@@ -10,7 +10,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How switchboard.tracing.* becomes quarkus.otel.*, over the defaults application.properties sets. */
+/**
+ * How tracing is switched: switchboard.tracing.* becomes quarkus.otel.* over the defaults application.properties
+ * sets, and with the SDK disabled the proxy's tracer follows no request.
+ */
 class TracingConfigSourceTest {
 
     private static final Map<String, String> APPLICATION = Map.of("quarkus.otel.sdk.disabled", "true");
@@ -57,6 +60,15 @@ class TracingConfigSourceTest {
                 .withSources(new TracingConfigSource())
                 .build();
         assertThat(config.getValue("quarkus.otel.sdk.disabled", Boolean.class)).isTrue();
+    }
+
+    @Test
+    void withTheSdkDisabledTheTracerFollowsNoRequest() {
+        // disabled, it must not even look the OpenTelemetry bean up (null here would throw)
+        ProxyTracer tracer = new ProxyTracer(true, null);
+        RequestStarted request = new RequestStarted("gen-1", "openai", false, "a/b", "a/b", "master", 1, 1,
+                new CallerTrace("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null), 16, null, null);
+        assertThat(tracer.onRequest(request)).isSameAs(RequestObservation.NONE);
     }
 
     private static SmallRyeConfig config(Map<String, String> operator) {
