@@ -18,6 +18,12 @@ import dev.switchboard.catalog.CatalogEndpoint;
 public record AttemptStarted(RequestStarted request, int number, CatalogEndpoint endpoint, String modelSlug,
                              boolean fallbackModel, boolean passThrough, long sentNanos, String baseUrl) {
 
+    /** An attempt whose provider address is not known. */
+    public AttemptStarted(RequestStarted request, int number, CatalogEndpoint endpoint, String modelSlug,
+                          boolean fallbackModel, boolean passThrough, long sentNanos) {
+        this(request, number, endpoint, modelSlug, fallbackModel, passThrough, sentNanos, null);
+    }
+
     public String provider() {
         return endpoint.provider().slug();
     }

@@ -66,8 +66,8 @@ class TracingConfigSourceTest {
     void withTheSdkDisabledTheTracerFollowsNoRequest() {
         // disabled, it must not even look the OpenTelemetry bean up (null here would throw)
         ProxyTracer tracer = new ProxyTracer(true, null);
-        RequestStarted request = new RequestStarted("gen-1", "openai", false, "a/b", "a/b", "master", 1, 1,
-                new CallerTrace("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null), 16, null, null);
+        RequestStarted request = new RequestStarted("gen-1", "openai", false, "a/b", "a/b", "master", 1, 1, null,
+                new CallerTrace("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null));
         assertThat(tracer.onRequest(request)).isSameAs(RequestObservation.NONE);
     }
 
