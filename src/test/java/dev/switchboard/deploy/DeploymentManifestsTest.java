@@ -12,7 +12,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -119,7 +118,7 @@ class DeploymentManifestsTest {
 
     @Test
     void probesAndTheScrapeAnnotationNameEndpointsTheAppServesOnItsPort() {
-        int appPort = packagedAppPort();
+        int appPort = ComposeAndDashboardTest.packagedAppPort();
         JsonNode c = container();
         List<String> probed = new ArrayList<>();
         for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
@@ -199,16 +198,6 @@ class DeploymentManifestsTest {
         sources.add(new CatalogReader.Source(files, overlay));
         CatalogValidator.Valid valid = CatalogValidator.validate(CatalogReader.read(sources));
         assertThat(valid.models()).isNotEmpty();
-    }
-
-    /** The port of the packaged app: application.properties' value (tests listen on a port of their own). */
-    private static int packagedAppPort() {
-        for (ConfigSource source : ConfigProvider.getConfig().getConfigSources()) {
-            if (source.getName().contains("application.properties") && source.getValue("quarkus.http.port") != null) {
-                return Integer.parseInt(source.getValue("quarkus.http.port"));
-            }
-        }
-        throw new AssertionError("quarkus.http.port is not in application.properties");
     }
 
     private static void assertSelects(JsonNode selector, JsonNode labels, String what) {

@@ -12,9 +12,9 @@ import java.util.TreeSet;
  * comments, then one sample per line, {@code name{label="value",...} value [timestamp]}, label values escaped with
  * {@code \\}, {@code \"} and {@code \n}. A line that does not parse fails the test: the scrape must be valid.
  */
-final class PrometheusText {
+public final class PrometheusText {
 
-    record Sample(String name, Map<String, String> labels, double value) {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private final List<Sample> samples;
@@ -25,7 +25,7 @@ final class PrometheusText {
         this.types = types;
     }
 
-    static PrometheusText parse(String text) {
+    public static PrometheusText parse(String text) {
         List<Sample> samples = new ArrayList<>();
         Map<String, String> types = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
@@ -109,7 +109,7 @@ final class PrometheusText {
     }
 
     /** The samples of {@code name} whose labels include every one of {@code match}. */
-    List<Sample> series(String name, Map<String, String> match) {
+    public List<Sample> series(String name, Map<String, String> match) {
         return samples.stream().filter(s -> s.name().equals(name))
                 .filter(s -> s.labels().entrySet().containsAll(match.entrySet())).toList();
     }
@@ -136,7 +136,7 @@ final class PrometheusText {
         return values;
     }
 
-    List<Sample> all() {
+    public List<Sample> all() {
         return samples;
     }
 
