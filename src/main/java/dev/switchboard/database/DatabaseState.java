@@ -3,9 +3,12 @@ package dev.switchboard.database;
 import java.util.Collection;
 
 /**
- * What the database means for readiness. Since the proxy serves from memory and the buffers hold its writes, an
- * outage alone keeps a replica in rotation (issue 11); only once rows are being lost, or when the database was never
- * reached at all, is the replica not ready.
+ * What the database means for readiness. The proxy serves from memory and the buffers hold its writes, so an outage
+ * keeps a replica in rotation (issue 11), even once a buffer is full and drops rows: every replica shares the one
+ * database, so a dropping replica's traffic would only move to others that drop the same way, and when all of them
+ * fill, all would leave the rotation and the gateway would stop serving calls because its log is away. Drops are an
+ * alert (switchboard_buffer_dropped_total and this state), not a reason to refuse traffic. Only a database never
+ * reached makes the replica not ready.
  */
 public enum DatabaseState {
     /** Every buffer writes. */
@@ -14,8 +17,8 @@ public enum DatabaseState {
     BUFFERING("buffering", true),
     /** Still away, and a buffer is over 80% full: drops are near. */
     DEGRADED("degraded", true),
-    /** A buffer is full: new samples or generations are dropped. */
-    DROPPING("dropping", false),
+    /** A buffer is full: new samples or generations are dropped (counted), while calls are still served. */
+    DROPPING("dropping", true),
     /** The catalog was never read from the database, so the database was never reached. */
     UNREACHED("unreached", false);
 
