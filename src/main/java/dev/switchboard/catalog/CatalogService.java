@@ -3,6 +3,7 @@ package dev.switchboard.catalog;
 import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.providers.ProviderSettings;
 import dev.switchboard.providers.ProviderSettingsLookup;
+import dev.switchboard.proxy.SkipWhileDraining;
 import dev.switchboard.sim.DemoMode;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -66,7 +67,8 @@ public class CatalogService {
     }
 
     @Scheduled(every = "${switchboard.catalog.refresh-interval:60s}", delayed = "60s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SkipWhileDraining.class)
     void scheduledRefresh() {
         try {
             refresh();

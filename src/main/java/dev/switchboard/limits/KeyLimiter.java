@@ -3,6 +3,7 @@ package dev.switchboard.limits;
 import dev.switchboard.api.ProxyError;
 import dev.switchboard.api.ProxyErrorType;
 import dev.switchboard.llm.Usage;
+import dev.switchboard.proxy.SkipWhileDraining;
 import dev.switchboard.web.Formats;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -118,7 +119,8 @@ public class KeyLimiter {
 
     /** Re-reads every key's spend in its current period from the generation log (other replicas' calls too). */
     @Scheduled(every = "${switchboard.limits.spend-refresh-interval:10s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SkipWhileDraining.class)
     public void refreshSpend() {
         try {
             for (KeyUsage key : queries.all()) {

@@ -1,5 +1,6 @@
 package dev.switchboard.proxy;
 
+import dev.switchboard.web.Formats;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
@@ -95,8 +96,9 @@ public class ProxyDrain {
         long start = System.nanoTime();
         int atStart = inFlight.get();
         if (atStart > 0) {
-            Log.infof("Stopping: %d proxy calls in flight, waiting up to %ds for them (switchboard.shutdown."
-                    + "grace-period); new calls are refused", atStart, config.gracePeriod().toSeconds());
+            Log.infof("Stopping: %s in flight, waiting up to %ds for them (switchboard.shutdown."
+                    + "grace-period); new calls are refused", Formats.counted(atStart, "proxy call"),
+                    config.gracePeriod().toSeconds());
         }
         boolean finished = awaitIdle(config.gracePeriod());
         if (!finished) {
@@ -105,8 +107,8 @@ public class ProxyDrain {
                 exchange.cutForShutdown();
                 cut++;
             }
-            Log.warnf("Stopping: the grace period (%ds) is over; %d calls still running end with an error event",
-                    config.gracePeriod().toSeconds(), cut);
+            Log.warnf("Stopping: the grace period (%ds) is over; ending %s still running with an error event",
+                    config.gracePeriod().toSeconds(), Formats.counted(cut, "call"));
             awaitIdle(CUT_WAIT);
         }
         if (atStart > 0) {

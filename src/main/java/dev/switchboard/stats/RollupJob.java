@@ -1,5 +1,6 @@
 package dev.switchboard.stats;
 
+import dev.switchboard.proxy.SkipWhileDraining;
 import dev.switchboard.stats.RollupAccumulator.Percentiles;
 import dev.switchboard.stats.RollupRows.Grain;
 import io.quarkus.logging.Log;
@@ -63,7 +64,8 @@ public class RollupJob {
     private record Key(long endpointId, Instant bucket) {
     }
 
-    @Scheduled(every = "${switchboard.stats.rollup-interval:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${switchboard.stats.rollup-interval:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SkipWhileDraining.class)
     void scheduled() {
         try {
             Result result = run(false);
@@ -227,7 +229,8 @@ public class RollupJob {
      * fully covered by minute rows or not at all) and hour rows past {@code ...hour-rollup-retention}.
      */
     @Scheduled(every = "${switchboard.stats.maintenance-interval:1h}", delayed = "2m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SkipWhileDraining.class)
     public void pruneRollups() {
         try {
             Instant now = Instant.now();

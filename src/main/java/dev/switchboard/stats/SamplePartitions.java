@@ -1,5 +1,6 @@
 package dev.switchboard.stats;
 
+import dev.switchboard.proxy.SkipWhileDraining;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -152,7 +153,8 @@ public class SamplePartitions {
      * has turned changes nothing.
      */
     @Scheduled(every = "${switchboard.stats.maintenance-interval:1h}", delayed = "1m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SkipWhileDraining.class)
     public void maintain() {
         try {
             ensureAhead();

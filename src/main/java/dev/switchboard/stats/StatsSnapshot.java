@@ -1,5 +1,6 @@
 package dev.switchboard.stats;
 
+import dev.switchboard.proxy.SkipWhileDraining;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
@@ -89,7 +90,8 @@ public class StatsSnapshot {
     }
 
     @Scheduled(every = "${switchboard.stats.refresh-interval:30s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SkipWhileDraining.class)
     void scheduledRefresh() {
         try {
             refresh();

@@ -4,6 +4,7 @@ import dev.switchboard.catalog.CatalogService;
 import dev.switchboard.catalog.ProviderStatus;
 import dev.switchboard.limits.BudgetPeriod;
 import dev.switchboard.limits.KeyLimits;
+import dev.switchboard.proxy.SkipWhileDraining;
 import dev.switchboard.sim.DemoMode;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -160,7 +161,8 @@ public class GatewayKeys {
     }
 
     @Scheduled(every = "${switchboard.auth.refresh-interval:10s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SkipWhileDraining.class)
     void scheduledRefresh() {
         refresh();
     }

@@ -8,6 +8,7 @@ import dev.switchboard.database.BufferState;
 import dev.switchboard.database.BufferWatch;
 import dev.switchboard.database.BuffersConfig;
 import dev.switchboard.database.WriteBehind;
+import dev.switchboard.proxy.SkipWhileDraining;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -163,7 +164,8 @@ public class GenerationLog implements WriteBehind {
 
     /** Idempotent, so every replica may run it. */
     @Scheduled(every = "${switchboard.generations.retention-interval:24h}", delayed = "5m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SkipWhileDraining.class)
     void applyRetention() {
         try {
             int deleted = deleteOlderThan(Instant.now().minus(config.retention()));
