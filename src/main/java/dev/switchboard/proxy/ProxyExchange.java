@@ -142,16 +142,7 @@ final class ProxyExchange {
                   ProxyServices services, long receivedNanos, CallerTrace trace) {
         this.response = response;
         this.context = context;
-        // An event loop runs one thing at a time: results that arrive on the request's own event-loop thread are
-        // handled at once (no hop, no wake-up), others are handed over to it.
-        Thread requestThread = Thread.currentThread();
-        this.onContext = task -> {
-            if (Thread.currentThread() == requestThread) {
-                task.run();
-            } else {
-                context.runOnContext(v -> task.run());
-            }
-        };
+        this.onContext = RequestContexts.executor(context);
         this.dialect = dialect;
         this.request = request;
         this.plan = plan;

@@ -45,6 +45,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * The proxy's HTTP face: plain Vert.x routes on the event loop (the portal and JSON API stay on Quarkus REST), so a
@@ -172,9 +173,10 @@ public class ProxyRoutes {
                 return;
             }
             // a shared limiter answers from Redis: the call goes on when it has, back on this request's event loop
+            Executor onContext = RequestContexts.executor(context);
             services.limiter.admit(key.id(), key.limits(),
                             services.limiter.estimate(bytes.length(), request.chat().maxTokens()))
-                    .onComplete(admission -> onContext(context, () -> {
+                    .onComplete(admission -> onContext.execute(() -> {
                         if (admission.failed()) {
                             failed(ctx, dialect, parsed, key, receivedNanos, admission.cause());
                         } else {
@@ -228,14 +230,6 @@ public class ProxyRoutes {
         HttpServerRequest request = ctx.request();
         String traceparent = request.getHeader("traceparent");
         return traceparent == null ? CallerTrace.NONE : new CallerTrace(traceparent, request.getHeader("tracestate"));
-    }
-
-    private static void onContext(Context context, Runnable action) {
-        if (Vertx.currentContext() == context) {
-            action.run();
-        } else {
-            context.runOnContext(v -> action.run());
-        }
     }
 
     private void failed(RoutingContext ctx, ClientDialect dialect, ProxyRequest request, GatewayKey key,
