@@ -12,6 +12,7 @@ import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.UpstreamTarget;
 import dev.switchboard.providers.UpstreamTargets;
 import dev.switchboard.proxy.ProxyDrain;
+import dev.switchboard.proxy.SkipWhileDraining;
 import dev.switchboard.routing.EndpointHealth;
 import dev.switchboard.stats.CallMeasurement;
 import dev.switchboard.stats.Sample;
@@ -116,9 +117,10 @@ public class ProbeJob {
     ProbeMetrics metrics;
 
     @Scheduled(every = "${switchboard.probe.interval:60s}", delayed = "10s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SkipWhileDraining.class)
     void scheduled() {
-        if (!config.enabled() || drain.draining()) {
+        if (!config.enabled()) {
             return;
         }
         try {
