@@ -112,6 +112,8 @@ public class ModelsApiResource {
         json.put("max_output_tokens", e.maxOutputTokens());
         json.put("quantization", e.quantization());
         json.put("supported_parameters", e.supportedParameters());
+        json.put("data_collection", e.dataCollection());
+        json.put("zdr", e.zdr());
         json.put("stats", stats(stats.forEndpoint(e)));
         return json;
     }

@@ -18,7 +18,7 @@ import java.util.Set;
  * requests, in either dialect — OpenRouter's {@code provider} object and {@code models}, ZenMux's
  * {@code provider.routing} and {@code provider.fallback}, and the legacy {@code provider_routing_strategy}.
  * <p>
- * Unknown fields ({@code data_collection}, {@code zdr}, ...) are ignored; a JSON {@code null} means "not given".
+ * Unknown fields are ignored; a JSON {@code null} means "not given".
  * Anything malformed or self-contradicting is a {@link ProxyException} (400) whose {@code param} is the JSON path at
  * fault and whose message says what was expected and what was given. Whether the provider slugs exist is the
  * planner's question, not this one's.
@@ -58,6 +58,9 @@ public final class RoutingExtensions {
         Double minThroughput = null;
         List<String> zenOrder = null;
         RouteSort zenSort = null;
+        boolean denyDataCollection = false;
+        boolean zdr = false;
+        boolean sticky = true;
 
         if (provider != null) {
             if (!provider.isObject()) {
@@ -85,6 +88,9 @@ public final class RoutingExtensions {
             maxLatencyMs = latencySeconds == null ? null : latencySeconds * 1000;
             minThroughput = percentileOrNumber(provider.get("preferred_min_throughput"),
                     "provider.preferred_min_throughput", "tokens per second");
+            denyDataCollection = dataCollection(provider.get("data_collection"));
+            zdr = Boolean.TRUE.equals(bool(provider.get("zdr"), "provider.zdr"));
+            sticky = !Boolean.FALSE.equals(bool(provider.get("sticky"), "provider.sticky"));
 
             JsonNode routing = present(provider.get("routing"));
             if (routing != null) {
@@ -182,7 +188,28 @@ public final class RoutingExtensions {
         distinctFallbacks.remove(model);
         return new RoutingRequest(model, List.copyOf(distinctFallbacks), order, only, ignore,
                 allowFallbacks == null || allowFallbacks, sort, maxPrompt, maxCompletion, requireParameters,
-                quantizations, maxLatencyMs, minThroughput);
+                quantizations, maxLatencyMs, minThroughput, denyDataCollection, zdr, sticky);
+    }
+
+    /** {@code "deny"}: only providers known not to collect data; {@code "allow"} (the default) filters nothing. */
+    private static boolean dataCollection(JsonNode node) {
+        node = present(node);
+        if (node == null) {
+            return false;
+        }
+        if (node.isTextual()) {
+            switch (node.asText().strip().toLowerCase(Locale.ROOT)) {
+                case "deny" -> {
+                    return true;
+                }
+                case "allow" -> {
+                    return false;
+                }
+                default -> {
+                }
+            }
+        }
+        throw expected("provider.data_collection", "\"allow\" or \"deny\"", node);
     }
 
     private static String modelOf(ObjectNode body) {

@@ -26,6 +26,8 @@ public final class CatalogDocument {
             String region,
             String website,
             String description,
+            @JsonProperty("data_collection") String dataCollection,
+            Boolean zdr,
             Boolean retired) {
     }
 
@@ -53,6 +55,8 @@ public final class CatalogDocument {
             @JsonProperty("max_output_tokens") Integer maxOutputTokens,
             String quantization,
             @JsonProperty("supported_parameters") List<String> supportedParameters,
+            @JsonProperty("data_collection") String dataCollection,
+            Boolean zdr,
             Boolean retired) {
     }
 

@@ -24,7 +24,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -165,27 +167,31 @@ public class CatalogLoader {
             }
             ps.executeBatch();
         }
+        Map<String, ProviderEntry> providerEntries = new HashMap<>();
+        valid.providers().forEach(p -> providerEntries.put(p.slug(), p));
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into endpoints (model_slug, provider_slug, upstream_id, price_input, price_output,
                     price_cache_read, price_cache_write, context_length, max_output_tokens, quantization,
-                    supported_parameters, original_vendor)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    supported_parameters, original_vendor, data_collection, zdr)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (model_slug, provider_slug) do update set upstream_id = excluded.upstream_id,
                     price_input = excluded.price_input, price_output = excluded.price_output,
                     price_cache_read = excluded.price_cache_read, price_cache_write = excluded.price_cache_write,
                     context_length = excluded.context_length, max_output_tokens = excluded.max_output_tokens,
                     quantization = excluded.quantization, supported_parameters = excluded.supported_parameters,
-                    original_vendor = excluded.original_vendor, retired_at = null, updated_at = now()
+                    original_vendor = excluded.original_vendor, data_collection = excluded.data_collection,
+                    zdr = excluded.zdr, retired_at = null, updated_at = now()
                 where (endpoints.upstream_id, endpoints.price_input, endpoints.price_output, endpoints.price_cache_read,
                        endpoints.price_cache_write, endpoints.context_length, endpoints.max_output_tokens,
                        endpoints.quantization, endpoints.supported_parameters, endpoints.original_vendor,
-                       endpoints.retired_at)
+                       endpoints.data_collection, endpoints.zdr, endpoints.retired_at)
                     is distinct from (excluded.upstream_id, excluded.price_input, excluded.price_output,
                        excluded.price_cache_read, excluded.price_cache_write, excluded.context_length,
                        excluded.max_output_tokens, excluded.quantization, excluded.supported_parameters,
-                       excluded.original_vendor, null)""")) {
+                       excluded.original_vendor, excluded.data_collection, excluded.zdr, null)""")) {
             for (ModelEntry m : valid.models()) {
                 for (EndpointEntry e : m.endpoints()) {
+                    ProviderEntry provider = providerEntries.get(e.provider());
                     ps.setString(1, m.slug());
                     ps.setString(2, e.provider());
                     ps.setString(3, e.upstreamId());
@@ -203,12 +209,33 @@ public class CatalogLoader {
                     List<String> params = e.supportedParameters() == null ? List.of() : e.supportedParameters();
                     ps.setArray(11, c.createArrayOf("text", params.toArray()));
                     ps.setBoolean(12, Boolean.TRUE.equals(e.originalVendor()));
+                    ps.setString(13, dataCollection(e, provider));
+                    ps.setBoolean(14, zdr(e, provider));
                     ps.addBatch();
                 }
             }
             ps.executeBatch();
         }
         retireMissing(c, valid);
+    }
+
+    /**
+     * The endpoint's own value, else its provider's, else "allow": a filter for providers that do not collect data
+     * must never let through one not known to comply.
+     */
+    static String dataCollection(EndpointEntry e, ProviderEntry provider) {
+        if (e.dataCollection() != null) {
+            return e.dataCollection();
+        }
+        return provider != null && provider.dataCollection() != null ? provider.dataCollection() : "allow";
+    }
+
+    /** The endpoint's own value, else its provider's, else false (not known to retain nothing). */
+    static boolean zdr(EndpointEntry e, ProviderEntry provider) {
+        if (e.zdr() != null) {
+            return e.zdr();
+        }
+        return provider != null && Boolean.TRUE.equals(provider.zdr());
     }
 
     /** Whatever the files no longer hold is retired, so its history stays joinable. */

@@ -45,12 +45,14 @@ public final class CatalogReader {
     private static final Set<String> TOP_KEYS = Set.of("vendors", "providers", "models");
     private static final Set<String> VENDOR_KEYS = Set.of("slug", "name", "retired");
     private static final Set<String> PROVIDER_KEYS =
-            Set.of("slug", "name", "kind", "base_url", "region", "website", "description", "retired");
+            Set.of("slug", "name", "kind", "base_url", "region", "website", "description", "data_collection", "zdr",
+                    "retired");
     private static final Set<String> MODEL_KEYS = Set.of("slug", "name", "vendor", "description", "released",
             "context_length", "input_modalities", "output_modalities", "capabilities", "aliases", "endpoints",
             "retired");
     private static final Set<String> ENDPOINT_KEYS = Set.of("provider", "upstream_id", "original_vendor", "pricing",
-            "context_length", "max_output_tokens", "quantization", "supported_parameters", "retired");
+            "context_length", "max_output_tokens", "quantization", "supported_parameters", "data_collection", "zdr",
+            "retired");
     private static final Set<String> PRICING_KEYS = Set.of("input", "output", "cache_read", "cache_write");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())

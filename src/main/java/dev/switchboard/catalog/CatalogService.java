@@ -98,7 +98,7 @@ public class CatalogService {
                     new Pricing(strip(e.priceInput), strip(e.priceOutput), strip(e.priceCacheRead),
                             strip(e.priceCacheWrite)),
                     e.contextLength, e.maxOutputTokens, e.quantization,
-                    List.of(e.supportedParameters), e.originalVendor));
+                    List.of(e.supportedParameters), e.originalVendor, e.dataCollection, e.zdr));
         }
         List<CatalogModel> models = new ArrayList<>();
         for (Model m : Model.<Model>list("retiredAt is null")) {

@@ -36,6 +36,8 @@ public final class CatalogValidator {
             "top_p", "top_k", "min_p", "stop", "max_tokens", "reasoning", "include_reasoning", "response_format",
             "structured_outputs", "seed", "frequency_penalty", "presence_penalty", "repetition_penalty", "logprobs",
             "top_logprobs", "logit_bias");
+    /** Whether a provider may retain or train on prompts: "allow" (it may, or it is not known not to) or "deny". */
+    public static final Set<String> DATA_COLLECTION = Set.of("allow", "deny");
     /** Variant suffixes of a model name ({@code model:nitro}); a provider may not be called so. */
     public static final Set<String> RESERVED_PROVIDER_SLUGS = Set.of("nitro", "floor", "free", "online", "thinking");
 
@@ -87,6 +89,7 @@ public final class CatalogValidator {
             if (p.website() != null) {
                 url(at, "website", p.website());
             }
+            dataCollection(at, p.dataCollection());
             if (!isRetired(p.retired())) {
                 providers.add(p);
             }
@@ -164,6 +167,7 @@ public final class CatalogValidator {
                             + String.join(", ", QUANTIZATIONS.stream().sorted().toList()));
                 }
                 subset(eat, "supported_parameters", e.supportedParameters(), PARAMETERS, false);
+                dataCollection(eat, e.dataCollection());
                 endpoints.add(e);
             }
             if (endpoints.isEmpty()) {
@@ -175,6 +179,12 @@ public final class CatalogValidator {
                     m.aliases() == null ? List.of() : m.aliases(), endpoints, false));
         }
         return new Valid(vendors, providers, models);
+    }
+
+    private void dataCollection(String at, String value) {
+        if (value != null && !DATA_COLLECTION.contains(value)) {
+            problems.add(at + ": data_collection '" + value + "' is not one of allow, deny");
+        }
     }
 
     private static boolean isRetired(Boolean retired) {

@@ -55,6 +55,13 @@ public class Endpoint extends PanacheEntityBase {
     @Column(name = "original_vendor")
     public boolean originalVendor;
 
+    /** "allow": the provider may retain or train on prompts (or is not known not to); "deny": it does not. */
+    @Column(name = "data_collection")
+    public String dataCollection;
+
+    /** Zero data retention: the provider keeps neither prompts nor completions. */
+    public boolean zdr;
+
     @Column(name = "retired_at")
     public OffsetDateTime retiredAt;
 }

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  *   <li>The model: slug or alias; a suffix after the last ':' is {@code nitro} (sort by throughput), {@code floor}
  *       (sort by price) or a provider slug that pins that provider for the requested model.</li>
  *   <li>Each endpoint passes the caller's filters (pin, {@code only}, {@code ignore}, a strict {@code order},
- *       {@code max_price}, {@code quantizations}, tools, {@code max_tokens}, {@code require_parameters}) and must be
+ *       the privacy filters {@code data_collection} and {@code zdr}, {@code max_price}, {@code quantizations}, tools, {@code max_tokens}, {@code require_parameters}) and must be
  *       live; each one left out is reported with its reason.</li>
  *   <li>Order: an explicit {@code order} first (the rest after it); else {@code sort}; else the model's original
  *       vendor first, then lowest recent TTFT, endpoints without data after by price. Then the latency/throughput
@@ -179,6 +179,12 @@ public final class RoutePlanner {
             } else if (requested && pin == null && !routing.allowFallbacks() && !routing.order().isEmpty()
                     && !routing.order().contains(provider)) {
                 reason = "not in provider.order, and fallbacks are not allowed";
+            } else if (routing.denyDataCollection() && !e.deniesDataCollection()) {
+                reason = "its provider may retain or train on prompts (provider.data_collection: \"deny\")";
+                need = "is known not to collect data (provider.data_collection: \"deny\")";
+            } else if (routing.zeroDataRetention() && !e.zdr()) {
+                reason = "not zero data retention (provider.zdr: true)";
+                need = "has zero data retention (provider.zdr: true)";
             } else if (images && !acceptsImages(model)) {
                 reason = "the model does not accept images";
                 need = "accepts images";

@@ -22,6 +22,10 @@ import java.util.List;
  * @param quantizations              allowed quantizations (endpoints with another one are excluded)
  * @param preferredMaxLatencyMs      endpoints whose recent TTFT p50 is above go after those within
  * @param preferredMinThroughput     endpoints whose recent decode p50 (tok/s) is below go after those within
+ * @param denyDataCollection         {@code provider.data_collection: "deny"}: only endpoints whose provider is known
+ *                                   not to retain or train on prompts
+ * @param zeroDataRetention          {@code provider.zdr: true}: only endpoints with zero data retention
+ * @param sticky                     {@code provider.sticky}: false turns session stickiness off for this request
  */
 public record RoutingRequest(
         String model,
@@ -36,7 +40,10 @@ public record RoutingRequest(
         boolean requireParameters,
         List<String> quantizations,
         Double preferredMaxLatencyMs,
-        Double preferredMinThroughput) {
+        Double preferredMinThroughput,
+        boolean denyDataCollection,
+        boolean zeroDataRetention,
+        boolean sticky) {
 
     public RoutingRequest {
         fallbackModels = fallbackModels == null ? List.of() : List.copyOf(fallbackModels);
@@ -44,6 +51,15 @@ public record RoutingRequest(
         only = only == null ? List.of() : List.copyOf(only);
         ignore = ignore == null ? List.of() : List.copyOf(ignore);
         quantizations = quantizations == null ? List.of() : List.copyOf(quantizations);
+    }
+
+    /** Without privacy filters, sticky: the options every dialect had before them. */
+    public RoutingRequest(String model, List<String> fallbackModels, List<String> order, List<String> only,
+                          List<String> ignore, boolean allowFallbacks, RouteSort sort, BigDecimal maxPromptPrice,
+                          BigDecimal maxCompletionPrice, boolean requireParameters, List<String> quantizations,
+                          Double preferredMaxLatencyMs, Double preferredMinThroughput) {
+        this(model, fallbackModels, order, only, ignore, allowFallbacks, sort, maxPromptPrice, maxCompletionPrice,
+                requireParameters, quantizations, preferredMaxLatencyMs, preferredMinThroughput, false, false, true);
     }
 
     /** Just a model, every option at its default. */

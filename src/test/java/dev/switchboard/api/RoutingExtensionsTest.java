@@ -34,8 +34,31 @@ class RoutingExtensionsTest {
 
     @Test
     void justAModelIsEveryDefault() {
-        assertThat(parse("{'model':'a/b','data_collection':'deny','provider':{'zdr':true}}"))
+        // top-level data_collection is not a routing field (only provider.data_collection is)
+        assertThat(parse("{'model':'a/b','data_collection':'deny','provider':{'zdr':null}}"))
                 .isEqualTo(RoutingRequest.of("a/b"));
+    }
+
+    @Test
+    void privacyFiltersAndStickiness() {
+        RoutingRequest strict = parse("{'model':'a/b','provider':{'data_collection':'deny','zdr':true,"
+                + "'sticky':false}}");
+        assertThat(strict.denyDataCollection()).isTrue();
+        assertThat(strict.zeroDataRetention()).isTrue();
+        assertThat(strict.sticky()).isFalse();
+        RoutingRequest lax = parse("{'model':'a/b','provider':{'data_collection':'allow','zdr':false}}");
+        assertThat(lax).isEqualTo(RoutingRequest.of("a/b"));
+        assertThat(lax.sticky()).isTrue();
+
+        ProxyError collection = error("{'model':'a/b','provider':{'data_collection':'never'}}");
+        assertThat(collection.param()).isEqualTo("provider.data_collection");
+        assertThat(collection.message()).contains("\"allow\" or \"deny\"").contains("never");
+        assertThat(error("{'model':'a/b','provider':{'data_collection':false}}").param())
+                .isEqualTo("provider.data_collection");
+        ProxyError zdr = error("{'model':'a/b','provider':{'zdr':'yes'}}");
+        assertThat(zdr.param()).isEqualTo("provider.zdr");
+        assertThat(zdr.message()).contains("true or false");
+        assertThat(error("{'model':'a/b','provider':{'sticky':1}}").param()).isEqualTo("provider.sticky");
     }
 
     @Test

@@ -28,7 +28,10 @@ public final class TestCatalog {
     public static final String ROUTE_OPENAI = "route-openai";
     public static final String ROUTE_ANTHROPIC = "route-anthropic";
     public static final String ROUTE_BACKUP = "route-backup";
-    /** Three providers: route-openai (original vendor), route-anthropic (cheapest), route-backup (dearest). */
+    /**
+     * Three providers: route-openai (original vendor; data_collection deny), route-anthropic (cheapest; deny and
+     * zdr), route-backup (dearest; the conservative defaults, allow and no zdr).
+     */
     public static final String TRIO = "routelab/trio";
     /** One provider, route-openai: its failures are the request's. */
     public static final String SOLO = "routelab/solo";
@@ -253,10 +256,13 @@ public final class TestCatalog {
                 name: Route Lab OpenAI-compatible
                 kind: openai
                 base_url: http://127.0.0.1:9/v1
+                data_collection: deny
               - slug: route-anthropic
                 name: Route Lab Anthropic-compatible
                 kind: anthropic
                 base_url: http://127.0.0.1:9
+                data_collection: deny
+                zdr: true
               - slug: route-backup
                 name: Route Lab Backup
                 kind: openai
