@@ -116,6 +116,8 @@ public final class RoutingExtensions {
                             + describe(routing.get("type")) + ".", "provider.routing.type");
                 }
             }
+            // read here so that a bad value is the caller's 400 with the others; the proxy asks for it again
+            continueOnStreamFailure(body);
             String fallback = string(provider.get("fallback"), "provider.fallback");
             if (fallback != null) {
                 fallbacks.add(fallback);
@@ -210,6 +212,21 @@ public final class RoutingExtensions {
             }
         }
         throw expected("provider.data_collection", "\"allow\" or \"deny\"", node);
+    }
+
+    /**
+     * {@code provider.continue_on_stream_failure}: when a stream dies after text went out, another provider continues
+     * the partial answer into the same stream (see the proxy's StreamContinuation). False unless given as true; anything
+     * but a boolean is a 400. The proxy reads it, not routing: it changes what happens after a stream began, not
+     * which endpoints are tried.
+     */
+    public static boolean continueOnStreamFailure(ObjectNode body) {
+        JsonNode provider = body == null ? null : present(body.get("provider"));
+        if (provider == null || !provider.isObject()) {
+            return false;
+        }
+        return Boolean.TRUE.equals(bool(provider.get("continue_on_stream_failure"),
+                "provider.continue_on_stream_failure"));
     }
 
     private static String modelOf(ObjectNode body) {

@@ -35,7 +35,7 @@ public final class CatalogValidator {
     public static final Set<String> PARAMETERS = Set.of("tools", "tool_choice", "parallel_tool_calls", "temperature",
             "top_p", "top_k", "min_p", "stop", "max_tokens", "reasoning", "include_reasoning", "response_format",
             "structured_outputs", "seed", "frequency_penalty", "presence_penalty", "repetition_penalty", "logprobs",
-            "top_logprobs", "logit_bias");
+            "top_logprobs", "logit_bias", "assistant_prefill");
     /** Whether a provider may retain or train on prompts: "allow" (it may, or it is not known not to) or "deny". */
     public static final Set<String> DATA_COLLECTION = Set.of("allow", "deny");
     /** Variant suffixes of a model name ({@code model:nitro}); a provider may not be called so. */

@@ -1,5 +1,6 @@
 package dev.switchboard.providers;
 
+import dev.switchboard.catalog.CatalogEndpoint;
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.ChatRequest;
 import dev.switchboard.llm.ChatResponse;
@@ -20,4 +21,16 @@ public interface ProviderAdapter {
 
     /** Cancelling the subscription cancels the upstream request at once. */
     Multi<ChatEvent> stream(UpstreamTarget target, ChatRequest request, CallOptions options);
+
+    /** The catalog's name, in an endpoint's {@code supported_parameters}, for "continues a final assistant message". */
+    String ASSISTANT_PREFILL = "assistant_prefill";
+
+    /**
+     * Whether this endpoint answers a conversation that ends on an assistant message by continuing that message (a
+     * prefill) rather than with a new turn: what a stream continuation needs. By default only where the catalog says
+     * so; kinds whose protocol defines it say yes on their own.
+     */
+    default boolean continuesPrefill(CatalogEndpoint endpoint) {
+        return endpoint.supports(ASSISTANT_PREFILL);
+    }
 }

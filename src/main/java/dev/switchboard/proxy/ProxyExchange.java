@@ -3,6 +3,7 @@ package dev.switchboard.proxy;
 import dev.switchboard.api.ProxyError;
 import dev.switchboard.api.ProxyErrorType;
 import dev.switchboard.api.ProxyRequest;
+import dev.switchboard.api.RoutingExtensions;
 import dev.switchboard.api.Served;
 import dev.switchboard.catalog.CatalogEndpoint;
 import dev.switchboard.limits.KeyLimiter;
@@ -84,6 +85,10 @@ final class ProxyExchange {
     private final boolean observed;
     private final boolean observeContent;
     private final RequestStarted started;
+    /** Set when the caller asked for a stream that another provider continues if it dies mid-answer; else null. */
+    private final StreamContinuation continuation;
+    /** The attempt whose answer went out first (named in the headers), once the stream is committed. */
+    private Attempt head;
 
     private final List<AttemptRecord> attempts = new ArrayList<>();
     private final List<AttemptFailure> failures = new ArrayList<>();
@@ -120,6 +125,8 @@ final class ProxyExchange {
         AttemptStarted started;
         AttemptFinished ended;
         boolean sawToken;
+        /** This attempt continues a stream that another one began (its request ends on the text sent so far). */
+        boolean continuing;
 
         Attempt(Candidate candidate, int index) {
             this.candidate = candidate;
@@ -169,6 +176,8 @@ final class ProxyExchange {
         }
         observed = observation != RequestObservation.NONE;
         observeContent = observed && observation.wantsContent();
+        continuation = request.stream() && RoutingExtensions.continueOnStreamFailure(request.body())
+                ? new StreamContinuation() : null;
     }
 
     void start() {
@@ -186,12 +195,21 @@ final class ProxyExchange {
             return;
         }
         List<Candidate> candidates = plan.candidates();
+        boolean resuming = continuation != null && continuation.resuming();
         if (index >= candidates.size() || attemptsMade >= services.config.maxAttempts()) {
-            failAll();
+            if (resuming) {
+                endInterrupted(null, null);
+            } else {
+                failAll();
+            }
             return;
         }
         Candidate candidate = candidates.get(index);
         CatalogEndpoint endpoint = candidate.endpoint();
+        if (resuming && !canContinueAt(endpoint)) {
+            next(index + 1);
+            return;
+        }
         EndpointHealth health = services.health;
         if (!health.tryAcquire(endpoint.id())) {
             Duration wait = availableIn(endpoint);
@@ -210,6 +228,7 @@ final class ProxyExchange {
         }
         attemptsMade++;
         Attempt attempt = new Attempt(candidate, index);
+        attempt.continuing = resuming;
         current = attempt;
         ProviderAdapter adapter;
         UpstreamTarget target;
@@ -223,7 +242,10 @@ final class ProxyExchange {
                     "the gateway has no way to call this provider (" + e.getMessage() + ")"));
             return;
         }
-        ObjectNode passBody = adapter instanceof PassThrough && endpoint.provider().kind() == dialect.nativeKind()
+        // a stream that may be continued is encoded by the gateway from the first attempt on, so that a continuation
+        // can go on in the same encoder (same id, same open block)
+        ObjectNode passBody = continuation == null && adapter instanceof PassThrough
+                && endpoint.provider().kind() == dialect.nativeKind()
                 ? dialect.passThroughBody(request.body(), endpoint.upstreamId()) : null;
         CallOptions callOptions = begin(attempt, passBody != null, target);
         if (passBody != null) {
@@ -243,7 +265,11 @@ final class ProxyExchange {
             }
             return;
         }
-        ChatRequest chat = request.chat().withModel(endpoint.upstreamId());
+        ChatRequest chat = resuming ? continuation.request(request.chat(), endpoint.upstreamId())
+                : request.chat().withModel(endpoint.upstreamId());
+        if (resuming) {
+            callOptions = callOptions.withAssistantPrefill();
+        }
         if (request.stream()) {
             attempt.upstream = adapter.stream(target, chat, callOptions).emitOn(onContext).subscribe().with(
                     event -> onEvent(attempt, event), failure -> onStreamFailure(attempt, failure),
@@ -316,7 +342,15 @@ final class ProxyExchange {
             }
             return;
         }
+        emit(event);
+    }
+
+    /** One event to the caller through the stream's encoder; what a continuation would go on from. */
+    private void emit(ChatEvent event) {
         write(encoder.onEvent(event));
+        if (continuation != null) {
+            continuation.sent(event);
+        }
     }
 
     private void onRawEvent(Attempt attempt, PassThrough.Event event) {
@@ -369,6 +403,7 @@ final class ProxyExchange {
     /** The first byte goes out: from here on this attempt is the answer, whatever happens to it. */
     private void commit(Attempt attempt) {
         committed = true;
+        head = attempt;
         if (!headersSent) {
             streamHeaders(attempt);
         }
@@ -381,7 +416,7 @@ final class ProxyExchange {
         }
         encoder = dialect.streamEncoder(served(attempt, null), excludeReasoning);
         for (ChatEvent event : held) {
-            write(encoder.onEvent(event));
+            emit(event);
         }
         held.clear();
     }
@@ -398,6 +433,22 @@ final class ProxyExchange {
             return;
         }
         attemptEnded(attempt, error);
+        if (continuation != null) {
+            String provider = attempt.endpoint().provider().slug();
+            if (continuation.resuming() && !continuation.attemptSentText()) {
+                continuation.failedBeforeText(provider + ": " + error.getMessage(), attempt.usage, cost(attempt));
+                next(attempt.index + 1);
+                return;
+            }
+            if (continuation.canContinue()) {
+                continuation.interrupted(provider, provider + ": " + error.getMessage(), attempt.usage,
+                        cost(attempt));
+                next(attempt.index + 1);
+                return;
+            }
+            endInterrupted(attempt, error);
+            return;
+        }
         ProxyError midStream = new ProxyError(ProxyErrorType.UPSTREAM_FAILED, attempt.endpoint().provider().slug()
                 + " failed after the stream began, so it could not be retried elsewhere: " + error.getMessage()
                 + ". The answer above is incomplete.", null, "stream_interrupted");
@@ -422,11 +473,59 @@ final class ProxyExchange {
         attemptEnded(attempt, null);
         finished = true;
         stopKeepAlive();
+        if (attempt.continuing) {
+            Usage usage = continuation.totalUsage(attempt.usage);
+            BigDecimal total = continuation.totalCost(cost);
+            write(encoder.end(usage, total, continuation.mark(attempt.endpoint().provider().slug())));
+            response.end();
+            logGeneration(head, attempt, usage, true, "ok", 200, total, RequestOutcome.SUCCESS, null);
+            return;
+        }
         if (attempt.writer == null) {
             write(encoder.end(attempt.usage == null ? Usage.NONE : attempt.usage, cost));
         }
         response.end();
         logGeneration(attempt, "ok", 200, cost, RequestOutcome.SUCCESS, null);
+    }
+
+    /** Whether a continuation may go to this endpoint: its adapter says it continues a final assistant message. */
+    private boolean canContinueAt(CatalogEndpoint endpoint) {
+        try {
+            return StreamContinuation.capable(services.adapters.forKind(endpoint.provider().kind()), endpoint);
+        } catch (RuntimeException e) {
+            return false; // no adapter for its kind: it cannot be called at all
+        }
+    }
+
+    /**
+     * A stream that asked for continuation ends with the protocol's error event after all: it could not be continued
+     * ({@code failed} is the attempt that died with {@code error}; what it had sent says why), or no candidate left
+     * could continue it ({@code failed} null: the continuation's last error says what happened).
+     */
+    private void endInterrupted(Attempt failed, UpstreamError error) {
+        String message;
+        if (failed != null) {
+            message = failed.endpoint().provider().slug() + " failed after the stream began: " + error.getMessage()
+                    + ". It could not be continued elsewhere because " + continuation.whyNot()
+                    + ". The answer above is incomplete.";
+        } else {
+            message = continuation.interruptedProvider() + " failed after the stream began ("
+                    + continuation.lastError() + "); continuing the answer with another provider was attempted, but "
+                    + "no remaining provider could continue it. The answer above is incomplete.";
+        }
+        ProxyError midStream = new ProxyError(ProxyErrorType.UPSTREAM_FAILED, message, null, "stream_interrupted");
+        finished = true;
+        stopKeepAlive();
+        write(encoder.error(midStream));
+        response.end();
+        Attempt served = head != null ? head : failed;
+        Attempt last = failed != null ? failed : current;
+        Usage usage = continuation.resuming() ? continuation.totalUsage(failed == null ? null : failed.usage)
+                : last == null ? null : last.usage;
+        BigDecimal cost = continuation.resuming() ? continuation.totalCost(failed == null ? BigDecimal.ZERO
+                : cost(failed)) : last == null ? null : cost(last);
+        logGeneration(served, last, usage, continuation.continued(), "error", 502, cost,
+                RequestOutcome.UPSTREAM_ERROR, midStream);
     }
 
     private void keepAlive(long everyMillis) {
@@ -575,28 +674,39 @@ final class ProxyExchange {
                 attempt.endpoint().upstreamId(), sample.outcome().id(), status,
                 error == null ? null : error.kind().name().toLowerCase(java.util.Locale.ROOT),
                 error == null ? null : error.getMessage(), millis(attempt.sentNanos - startNanos), sample.ttftMs(),
-                sample.latencyMs()));
+                sample.latencyMs(), attempt.continuing));
     }
 
     private void logGeneration(Attempt served, String status, int httpStatus, BigDecimal cost,
                                RequestOutcome outcome, ProxyError error) {
+        logGeneration(served, served, served == null ? null : served.usage, false, status, httpStatus, cost, outcome,
+                error);
+    }
+
+    /**
+     * @param served    the attempt the caller was told served it (headers, first chunk)
+     * @param last      the attempt that ended the call: its finish reason, for observers the attempt that served
+     * @param usage     the whole call's usage (a continued stream's is the sum over its attempts)
+     * @param continued another provider continued the stream
+     */
+    private void logGeneration(Attempt served, Attempt last, Usage usage, boolean continued, String status,
+                               int httpStatus, BigDecimal cost, RequestOutcome outcome, ProxyError error) {
         long end = System.nanoTime();
-        Usage usage = served == null ? null : served.usage;
         Integer ttft = served == null ? null : served.ttftMs;
         GenerationRecord record = new GenerationRecord(generationId, createdAt, keyId, request.routing().model(),
                 served == null ? null : served.candidate.modelSlug(),
                 served == null ? null : served.endpoint().provider().slug(),
                 served == null ? null : served.endpoint().id(), dialect.protocol(), request.stream(), status,
-                httpStatus, served == null || served.finish == null ? null
-                        : served.finish.name().toLowerCase(java.util.Locale.ROOT),
-                usage, cost, ttft, millis(end - startNanos), List.copyOf(attempts));
+                httpStatus, last == null || last.finish == null ? null
+                        : last.finish.name().toLowerCase(java.util.Locale.ROOT),
+                usage, cost, ttft, millis(end - startNanos), List.copyOf(attempts), continued);
         // settled first: once the generation can be found, the key's limits have counted it
         services.limiter.settle(charge, usage, cost);
         services.generations.record(record);
         if (observed) {
             observation.requestFinished(new RequestFinished(started, outcome, httpStatus,
-                    served == null ? null : served.ended, attemptsMade, usage, cost, served == null ? null
-                    : served.finish, error, end, upstreamNanos));
+                    last == null ? null : last.ended, attemptsMade, usage, cost, last == null ? null
+                    : last.finish, error, end, upstreamNanos));
         }
     }
 

@@ -17,6 +17,14 @@ public interface StreamEncoder {
     /** The end of a complete stream: final usage with its cost, then the protocol's end marker. */
     byte[] end(Usage usage, BigDecimal cost);
 
+    /**
+     * The end of a stream that another provider continued after its first one died: as {@link #end(Usage,
+     * BigDecimal)}, the last event also carrying {@code mark}. A dialect with no place for it ends as usual.
+     */
+    default byte[] end(Usage usage, BigDecimal cost, ContinuationMark mark) {
+        return end(usage, cost);
+    }
+
     /** The end of a failed stream: the protocol's error event, never a clean end marker. */
     byte[] error(ProxyError error);
 }

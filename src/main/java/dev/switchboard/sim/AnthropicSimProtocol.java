@@ -175,8 +175,11 @@ public final class AnthropicSimProtocol implements SimProtocol {
         AnthropicSimWire.Usage usage = usage(runtime, model, body);
         JsonNode thinking = body.path("thinking");
         int budget = thinking.path("type").asText("").equals("enabled") ? thinking.path("budget_tokens").asInt() : 0;
+        // a conversation ending on an assistant turn is a prefill: the answer continues it
+        JsonNode messages = body.get("messages");
+        String prefill = runtime.prefill(model, messages.get(messages.size() - 1), "text");
         SimTurn turn = new SimTurn(model, usage.inputTokens(), body.path("max_tokens").asInt(),
-                toolToCall(body), budget);
+                toolToCall(body), budget, prefill);
         SimReply reply = SimReply.generate(turn, plan);
 
         SplittableRandom ids = new SplittableRandom(plan.contentSeed() ^ 0x5DEECE66DL);

@@ -104,8 +104,11 @@ public final class BedrockSimProtocol implements SimProtocol {
         BedrockSimWire.Usage usage = usage(model, body);
         JsonNode thinking = body.path("additionalModelRequestFields").path("thinking");
         int budget = thinking.path("type").asText("").equals("enabled") ? thinking.path("budget_tokens").asInt() : 0;
+        // Converse continues a conversation that ends on an assistant message (Claude's prefill)
+        JsonNode messages = body.get("messages");
+        String prefill = runtime.prefill(model, messages.get(messages.size() - 1), "text");
         SimTurn turn = new SimTurn(model, usage.inputTokens(), body.path("inferenceConfig").path("maxTokens").asInt(0),
-                toolToCall(body), budget);
+                toolToCall(body), budget, prefill);
         SimReply reply = SimReply.generate(turn, plan);
         SplittableRandom ids = new SplittableRandom(plan.contentSeed() ^ 0xB3D20C4L);
         String toolUseId = reply.toolCall() != null ? "tooluse_" + reply.toolCall().idBody().substring(0, 22) : null;

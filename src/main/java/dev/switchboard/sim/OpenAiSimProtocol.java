@@ -168,7 +168,10 @@ public final class OpenAiSimProtocol implements SimProtocol {
         String lastRole = messages.get(messages.size() - 1).path("role").asText();
         SimTurn.Tool tool = lastRole.equals("user") ? toolToCall(tools, body.get("tool_choice")) : null;
         int maxTokens = body.path("max_completion_tokens").asInt(body.path("max_tokens").asInt(0));
-        SimReply reply = SimReply.generate(new SimTurn(model, promptTokens, maxTokens, tool, 0), plan);
+        // Mistral and DeepSeek continue a final assistant message marked prefix: true; OpenAI answers a new turn
+        JsonNode last = messages.get(messages.size() - 1);
+        String prefill = last.path("prefix").asBoolean(false) ? runtime.prefill(model, last, "text") : null;
+        SimReply reply = SimReply.generate(new SimTurn(model, promptTokens, maxTokens, tool, 0, prefill), plan);
 
         SplittableRandom ids = new SplittableRandom(plan.contentSeed() ^ 0x5DEECE66DL);
         OpenAiSimWire.Head head = new OpenAiSimWire.Head("chatcmpl-" + SimText.base62(ids, 29),

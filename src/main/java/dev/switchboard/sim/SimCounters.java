@@ -68,6 +68,9 @@ public final class SimCounters {
     /** The W3C trace context of each model's latest request, as a traced provider would see it. */
     private final Map<String, String> traceparents = new ConcurrentHashMap<>();
 
+    /** The prefill (a final assistant message's text) of each model's latest request that had one. */
+    private final Map<String, String> prefills = new ConcurrentHashMap<>();
+
     public void count(String model, Event event) {
         counts.computeIfAbsent(model, m -> new AtomicLongArray(Event.values().length)).incrementAndGet(event.ordinal());
     }
@@ -92,6 +95,16 @@ public final class SimCounters {
     /** The {@code traceparent} of the latest request for this model, or null when it came without one. */
     public String lastTraceparent(String model) {
         return traceparents.get(model);
+    }
+
+    /** Notes the prefill a request for this model asked the answer to continue. */
+    public void prefill(String model, String text) {
+        prefills.put(model, text);
+    }
+
+    /** The prefill of the latest request for this model that had one, or null when none had. */
+    public String lastPrefill(String model) {
+        return prefills.get(model);
     }
 
     public ModelStats get(String model) {
@@ -121,5 +134,6 @@ public final class SimCounters {
     public void reset() {
         counts.clear();
         traceparents.clear();
+        prefills.clear();
     }
 }

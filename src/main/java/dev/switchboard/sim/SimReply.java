@@ -6,7 +6,9 @@ import java.util.SplittableRandom;
 
 /**
  * What the simulated model answers, before any protocol shapes it: thinking tokens, text tokens or one tool call, the
- * finish reason and the output token count. The same {@link SimTurn} and {@link SimPlan} give the same reply.
+ * finish reason and the output token count. The same {@link SimTurn} and {@link SimPlan} give the same reply. A turn
+ * with a prefill answers as the providers do: only the text that follows the prefill, mid-sentence where the prefill
+ * stopped mid-sentence, never the prefill again; the planned length counts the prefill's words as already written.
  */
 public record SimReply(List<String> thinking, String thinkingSignature, List<String> text, ToolCall toolCall,
         Finish finish, int outputTokens) {
@@ -57,9 +59,15 @@ public record SimReply(List<String> thinking, String thinkingSignature, List<Str
             return new SimReply(thinking, signature, List.of(), call, Finish.TOOL_CALL,
                     thinking.size() + fragments.size());
         }
-        int length = Math.min(plan.outputTokens(), Math.max(0, left));
-        List<String> text = new ArrayList<>(SimText.tokens(random, length));
-        Finish finish = plan.outputTokens() > left ? Finish.LENGTH : Finish.STOP;
+        int planned = plan.outputTokens();
+        if (turn.prefill() != null && !turn.prefill().isBlank()) {
+            // a prefill is the start of this very answer: what is left of the planned length comes after it
+            planned = Math.max(1, planned - SimText.words(turn.prefill()));
+        }
+        int length = Math.min(planned, Math.max(0, left));
+        List<String> text = new ArrayList<>(turn.prefill() != null && !turn.prefill().isBlank()
+                ? SimText.continuation(random, length, turn.prefill()) : SimText.tokens(random, length));
+        Finish finish = planned > left ? Finish.LENGTH : Finish.STOP;
         return new SimReply(thinking, signature, text, null, finish, thinking.size() + text.size());
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -95,6 +96,33 @@ public final class SimRuntime {
     /** The next plan in this model's seeded sequence, under its profile in force. */
     public SimPlan plan(String model) {
         return planner.plan(model, profiles.forModel(model));
+    }
+
+    /**
+     * The text of a final assistant message that the answer continues (joined text blocks), noted in the counters for
+     * tests; null when the conversation does not end on one. {@code content} is a string or an array of blocks whose
+     * text is in {@code textField} (Anthropic's and OpenAI's {@code text}; Converse's blocks are {@code {"text": ...}}).
+     */
+    public String prefill(String model, JsonNode last, String textField) {
+        if (last == null || !last.path("role").asText("").equals("assistant")) {
+            return null;
+        }
+        JsonNode content = last.path("content");
+        StringBuilder text = new StringBuilder();
+        if (content.isTextual()) {
+            text.append(content.asText());
+        }
+        for (JsonNode block : content.isArray() ? content : JSON.createArrayNode()) {
+            if (block.has(textField) && block.get(textField).isTextual()
+                    && block.path("type").asText("text").equals("text")) {
+                text.append(block.get(textField).asText());
+            }
+        }
+        if (text.isEmpty()) {
+            return null;
+        }
+        counters.prefill(model, text.toString());
+        return text.toString();
     }
 
     public boolean acceptsKey(String key) {

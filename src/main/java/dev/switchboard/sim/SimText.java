@@ -47,6 +47,33 @@ public final class SimText {
         return out;
     }
 
+    /**
+     * {@code tokens} words that go on from {@code prefix}, as a model continuing a prefilled answer writes them: the
+     * first carries its leading space unless the prefix ends in whitespace, and is capitalised only when the prefix
+     * ended a sentence.
+     */
+    public static List<String> continuation(SplittableRandom random, int tokens, String prefix) {
+        List<String> out = tokens(random, tokens);
+        if (out.isEmpty()) {
+            return out;
+        }
+        String trimmed = prefix.stripTrailing();
+        boolean sentenceEnded = trimmed.isEmpty() || ".!?".indexOf(trimmed.charAt(trimmed.length() - 1)) >= 0;
+        String first = out.getFirst();
+        if (!sentenceEnded) {
+            first = Character.toLowerCase(first.charAt(0)) + first.substring(1);
+        }
+        boolean spaced = !prefix.isEmpty() && Character.isWhitespace(prefix.charAt(prefix.length() - 1));
+        out.set(0, spaced ? first : " " + first);
+        return out;
+    }
+
+    /** Words in a text (runs of non-whitespace): the tokens a prefill already holds, in this simulator's arithmetic. */
+    public static int words(String text) {
+        String trimmed = text.strip();
+        return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
+    }
+
     /** One plausible word, for generated tool arguments. */
     public static String word(SplittableRandom random) {
         return WORDS[random.nextInt(WORDS.length)];

@@ -36,6 +36,7 @@ final class GenerationJson {
         json.put("cost", g.costUsd() == null ? null : new RawValue(g.costUsd().stripTrailingZeros().toPlainString()));
         json.put("ttft_ms", g.ttftMs());
         json.put("latency_ms", g.latencyMs());
+        json.put("continued", g.continued());
         json.put("attempts", attempts(g.attempts()));
         return json;
     }
@@ -66,6 +67,9 @@ final class GenerationJson {
             json.put("started_after_ms", a.startedAfterMs());
             json.put("ttft_ms", a.ttftMs());
             json.put("latency_ms", a.latencyMs());
+            if (a.continuation()) {
+                json.put("continuation", true);
+            }
             list.add(json);
         }
         return list;
@@ -80,7 +84,7 @@ final class GenerationJson {
             list.add(new AttemptRecord(text(a, "provider"), a.path("endpoint_id").asLong(), text(a, "model"),
                     text(a, "upstream_model"), text(a, "outcome"), integer(a, "http_status"), text(a, "error_kind"),
                     text(a, "message"), a.path("started_after_ms").asInt(), integer(a, "ttft_ms"),
-                    a.path("latency_ms").asInt()));
+                    a.path("latency_ms").asInt(), a.path("continuation").asBoolean(false)));
         }
         return list;
     }

@@ -48,15 +48,15 @@ public class GenerationLog implements WriteBehind {
     private static final String COLUMNS = """
             insert into generations (id, created_at, key_id, requested_model, served_model, provider_slug, endpoint_id,
                 protocol, streamed, status, http_status, finish_reason, input_tokens, output_tokens, cache_read_tokens,
-                cache_write_tokens, reasoning_tokens, cost_usd, ttft_ms, latency_ms, attempts)
+                cache_write_tokens, reasoning_tokens, cost_usd, ttft_ms, latency_ms, attempts, continued)
             values """;
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
-    private static final int PARAMS_PER_ROW = 21;
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)";
+    private static final int PARAMS_PER_ROW = 22;
 
     private static final String SELECT = """
             select id, created_at, key_id, requested_model, served_model, provider_slug, endpoint_id, protocol, streamed,
                 status, http_status, finish_reason, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-                reasoning_tokens, cost_usd, ttft_ms, latency_ms, attempts
+                reasoning_tokens, cost_usd, ttft_ms, latency_ms, attempts, continued
             from generations where id = ?""";
 
     @Inject
@@ -247,6 +247,7 @@ public class GenerationLog implements WriteBehind {
             // a data problem of this row (SQLState 22: data exception), so the buffer sets it aside, not retries it
             throw new SQLException("attempts of " + g.id() + " are not serialisable: " + e.getMessage(), "22000", e);
         }
+        ps.setBoolean(++i, g.continued());
     }
 
     private GenerationRecord read(ResultSet rs) throws SQLException {
@@ -266,7 +267,8 @@ public class GenerationLog implements WriteBehind {
                 rs.getString("key_id"), rs.getString("requested_model"), rs.getString("served_model"),
                 rs.getString("provider_slug"), endpoint, rs.getString("protocol"), rs.getBoolean("streamed"),
                 rs.getString("status"), rs.getInt("http_status"), rs.getString("finish_reason"), usage,
-                rs.getBigDecimal("cost_usd"), integer(rs, "ttft_ms"), rs.getInt("latency_ms"), attempts);
+                rs.getBigDecimal("cost_usd"), integer(rs, "ttft_ms"), rs.getInt("latency_ms"), attempts,
+                rs.getBoolean("continued"));
     }
 
     private static Integer integer(ResultSet rs, String column) throws SQLException {

@@ -16,11 +16,13 @@ import java.util.List;
  * @param usage         tokens as the serving endpoint reported them, null when none did
  * @param costUsd       what the call cost at list prices ({@link Cost}), null when unknown
  * @param attempts      every upstream attempt, in order
+ * @param continued     the stream died mid-answer and another provider continued it into the same stream; usage and
+ *                      cost are then the sum over every attempt that streamed to the caller
  */
 public record GenerationRecord(String id, Instant createdAt, String keyId, String requestedModel, String servedModel,
                                String providerSlug, Long endpointId, String protocol, boolean streamed, String status,
                                int httpStatus, String finishReason, Usage usage, BigDecimal costUsd, Integer ttftMs,
-                               int latencyMs, List<AttemptRecord> attempts) {
+                               int latencyMs, List<AttemptRecord> attempts, boolean continued) {
 
     public static final String OK = "ok";
     public static final String ERROR = "error";
@@ -28,5 +30,14 @@ public record GenerationRecord(String id, Instant createdAt, String keyId, Strin
 
     public GenerationRecord {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    }
+
+    /** A generation that was not continued. */
+    public GenerationRecord(String id, Instant createdAt, String keyId, String requestedModel, String servedModel,
+                            String providerSlug, Long endpointId, String protocol, boolean streamed, String status,
+                            int httpStatus, String finishReason, Usage usage, BigDecimal costUsd, Integer ttftMs,
+                            int latencyMs, List<AttemptRecord> attempts) {
+        this(id, createdAt, keyId, requestedModel, servedModel, providerSlug, endpointId, protocol, streamed, status,
+                httpStatus, finishReason, usage, costUsd, ttftMs, latencyMs, attempts, false);
     }
 }

@@ -55,6 +55,13 @@ public final class TestCatalog {
     public static final String ROUTE_ECHO = "route-echo";
     /** route-echo (secrets-echo), route-bedrock (secrets-br), route-vertex (secrets-vx): every credential kind in one fail-over. */
     public static final String SECRETS = "routelab/secrets";
+    /**
+     * Stream continuation's: route-openai (relay-oa, original vendor), route-anthropic (relay-an), route-bedrock
+     * (relay-br) and route-backup (relay-bk), the last two flagged {@code assistant_prefill}.
+     */
+    public static final String RELAY = "routelab/relay";
+    /** route-openai (relay-plain-oa), then backups that cannot continue: route-backup unflagged, route-vertex Gemini. */
+    public static final String RELAY_PLAIN = "routelab/relay-plain";
     /** route-echo alone: its 401 is the caller's answer. */
     public static final String SECRETS_ECHO = "routelab/secrets-echo";
 
@@ -513,6 +520,54 @@ public final class TestCatalog {
                   - provider: route-bedrock
                     upstream_id: chaos-br-solo
                     original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+              - slug: routelab/relay
+                name: Relay Router
+                vendor: routelab
+                description: One provider of each kind that can continue a partial answer, for stream continuation.
+                released: 2018-01-11
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: route-openai
+                    upstream_id: relay-oa
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: route-anthropic
+                    upstream_id: relay-an
+                    pricing: {input: 2.00, output: 4.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: route-bedrock
+                    upstream_id: relay-br
+                    pricing: {input: 3.00, output: 6.00}
+                    supported_parameters: [temperature, max_tokens, assistant_prefill]
+                  - provider: route-backup
+                    upstream_id: relay-bk
+                    pricing: {input: 4.00, output: 8.00}
+                    supported_parameters: [temperature, max_tokens, assistant_prefill]
+              - slug: routelab/relay-plain
+                name: Relay Plain
+                vendor: routelab
+                description: Backups that cannot continue a partial answer.
+                released: 2018-01-12
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: route-openai
+                    upstream_id: relay-plain-oa
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: route-backup
+                    upstream_id: relay-plain-bk
+                    pricing: {input: 4.00, output: 8.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: route-vertex
+                    upstream_id: relay-plain-vx
                     pricing: {input: 1.00, output: 2.00}
                     supported_parameters: [temperature, max_tokens]
               - slug: routelab/secrets

@@ -3,6 +3,7 @@ package dev.switchboard.api.anthropic;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.api.ProxyError;
 import dev.switchboard.api.Served;
+import dev.switchboard.proxy.ContinuationMark;
 import dev.switchboard.proxy.StreamEncoder;
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.Usage;
@@ -98,6 +99,12 @@ public final class AnthropicSseEncoder implements StreamEncoder {
      * @param cost  USD, or null when unknown (then {@code cost} is left out)
      */
     public byte[] end(Usage usage, BigDecimal cost) {
+        return end(usage, cost, null);
+    }
+
+    /** As {@link #end(Usage, BigDecimal)}; a continued stream's message_delta carries {@code switchboard: mark}. */
+    @Override
+    public byte[] end(Usage usage, BigDecimal cost, ContinuationMark mark) {
         if (finished) {
             return NOTHING;
         }
@@ -111,6 +118,9 @@ public final class AnthropicSseEncoder implements StreamEncoder {
         delta.putObject("delta").put("stop_reason", stopReason == null ? "end_turn" : stopReason)
                 .putNull("stop_sequence");
         delta.set("usage", AnthropicOutput.usage(this.usage, cost));
+        if (mark != null) {
+            delta.set("switchboard", mark.toJson(AnthropicOutput.JSON.getNodeFactory()));
+        }
         out.add("message_delta", delta);
         out.add("message_stop", AnthropicOutput.JSON.createObjectNode().put("type", "message_stop"));
         finished = true;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.api.ProxyError;
 import dev.switchboard.api.Served;
+import dev.switchboard.proxy.ContinuationMark;
 import dev.switchboard.proxy.StreamEncoder;
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.FinishReason;
@@ -78,6 +79,12 @@ public final class OpenAiSseEncoder implements StreamEncoder {
      * @param cost  USD, or null when unknown
      */
     public byte[] end(Usage usage, BigDecimal cost) {
+        return end(usage, cost, null);
+    }
+
+    /** As {@link #end(Usage, BigDecimal)}; a continued stream's usage chunk carries {@code switchboard: mark}. */
+    @Override
+    public byte[] end(Usage usage, BigDecimal cost, ContinuationMark mark) {
         if (ended) {
             return EMPTY;
         }
@@ -91,6 +98,9 @@ public final class OpenAiSseEncoder implements StreamEncoder {
         ObjectNode chunk = chunk();
         chunk.putArray("choices");
         chunk.set("usage", OpenAiResponseEncoder.usage(usage != null ? usage : this.usage, cost));
+        if (mark != null) {
+            chunk.set("switchboard", mark.toJson(NODES));
+        }
         out.writeBytes(data(chunk));
         out.writeBytes(DONE);
         return out.toByteArray();

@@ -1,5 +1,6 @@
 package dev.switchboard.providers.anthropic;
 
+import dev.switchboard.catalog.CatalogEndpoint;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.llm.ChatEvent;
@@ -61,6 +62,12 @@ public class AnthropicAdapter implements ProviderAdapter, PassThrough {
     @Override
     public ProviderKind kind() {
         return ProviderKind.ANTHROPIC;
+    }
+
+    /** The Messages API reads a conversation that ends on an assistant message as a prefill, on every model. */
+    @Override
+    public boolean continuesPrefill(CatalogEndpoint endpoint) {
+        return true;
     }
 
     @Override

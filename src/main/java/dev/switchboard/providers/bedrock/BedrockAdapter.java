@@ -1,5 +1,6 @@
 package dev.switchboard.providers.bedrock;
 
+import dev.switchboard.catalog.CatalogEndpoint;
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.ChatRequest;
 import dev.switchboard.llm.ChatResponse;
@@ -68,6 +69,15 @@ public class BedrockAdapter implements ProviderAdapter {
     @Override
     public ProviderKind kind() {
         return ProviderKind.BEDROCK;
+    }
+
+    /**
+     * Converse continues a final assistant message for Anthropic's models ({@code anthropic.claude-...}, with or
+     * without a cross-region prefix); for others only where the catalog says so.
+     */
+    @Override
+    public boolean continuesPrefill(CatalogEndpoint endpoint) {
+        return endpoint.upstreamId().contains("anthropic.claude") || ProviderAdapter.super.continuesPrefill(endpoint);
     }
 
     @Override

@@ -74,7 +74,8 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
     @Override
     public Uni<ChatResponse> chat(UpstreamTarget target, ChatRequest request, CallOptions options) {
         Collection<String> secrets = secrets(target);
-        return Uni.createFrom().deferred(() -> http.send(request(target, request, false), options))
+        return Uni.createFrom().deferred(() -> http.send(request(target, request, false,
+                        options.assistantPrefill()), options))
                 .onItem().transformToUni(response -> body(response)
                         .onItem().transform(body -> answer(response, body, secrets)))
                 .plug(call -> CallTimers.totalDeadline(call, options.totalTimeout(), () ->
@@ -85,7 +86,8 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
     @Override
     public Multi<ChatEvent> stream(UpstreamTarget target, ChatRequest request, CallOptions options) {
         Collection<String> secrets = secrets(target);
-        Multi<ChatEvent> events = Multi.createFrom().deferred(() -> http.send(request(target, request, true), options)
+        Multi<ChatEvent> events = Multi.createFrom().deferred(() -> http.send(request(target, request, true,
+                        options.assistantPrefill()), options)
                 .onItem().transformToMulti(response -> events(response, secrets)));
         return StreamDeadlines.apply(events.onFailure(f -> !(f instanceof UpstreamError))
                 .transform(UpstreamHttp::classify), options);
@@ -173,10 +175,14 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
     }
 
     UpstreamRequest request(UpstreamTarget target, ChatRequest request, boolean stream) {
+        return request(target, request, stream, false);
+    }
+
+    UpstreamRequest request(UpstreamTarget target, ChatRequest request, boolean stream, boolean prefill) {
         OpenAiDialect dialect = dialect(target);
         String model = target.upstreamModel() != null ? target.upstreamModel() : request.model();
         return upstream(target, dialect, model, OpenAiCodec.encode(OpenAiCodec.toWire(request, model, dialect,
-                stream)), stream);
+                stream, prefill)), stream);
     }
 
     private static OpenAiDialect dialect(UpstreamTarget target) {

@@ -57,6 +57,15 @@ public final class OpenAiCodec {
      * @throws UpstreamError BAD_REQUEST for content this dialect cannot carry (images in an assistant turn)
      */
     static ChatCompletionRequest toWire(ChatRequest request, String model, OpenAiDialect dialect, boolean stream) {
+        return toWire(request, model, dialect, stream, false);
+    }
+
+    /**
+     * As {@link #toWire(ChatRequest, String, OpenAiDialect, boolean)}; {@code prefill}: a final assistant message is
+     * marked {@code prefix: true}, which Mistral and DeepSeek (beta) read as "continue this message".
+     */
+    static ChatCompletionRequest toWire(ChatRequest request, String model, OpenAiDialect dialect, boolean stream,
+                                        boolean prefill) {
         List<ChatCompletionMessageParam> messages = new ArrayList<>();
         String system = request.systemText();
         if (!system.isEmpty()) {
@@ -67,6 +76,9 @@ public final class OpenAiCodec {
                 case USER -> addUser(messages, message.content());
                 case ASSISTANT -> messages.add(assistant(message.content()));
             }
+        }
+        if (prefill && !messages.isEmpty() && messages.getLast().role().equals("assistant")) {
+            messages.set(messages.size() - 1, messages.getLast().asPrefix());
         }
         boolean hasTools = !request.tools().isEmpty();
         Integer maxTokens = request.maxTokens();

@@ -1,5 +1,6 @@
 package dev.switchboard.providers.vertex;
 
+import dev.switchboard.catalog.CatalogEndpoint;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.llm.ChatEvent;
@@ -73,6 +74,12 @@ public class VertexAdapter implements ProviderAdapter {
     @Override
     public ProviderKind kind() {
         return ProviderKind.VERTEX;
+    }
+
+    /** Claude on Vertex is the Messages API (a final assistant message is a prefill); Gemini has no such contract. */
+    @Override
+    public boolean continuesPrefill(CatalogEndpoint endpoint) {
+        return ClaudeOnVertex.serves(endpoint.upstreamId()) || ProviderAdapter.super.continuesPrefill(endpoint);
     }
 
     /** How one call authenticates: its headers, the project (null with an API key), and what to redact. */

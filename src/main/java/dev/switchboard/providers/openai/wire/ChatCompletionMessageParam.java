@@ -14,9 +14,21 @@ public record ChatCompletionMessageParam(
         String role,
         Object content,
         @JsonProperty("tool_calls") List<ChatCompletionMessageToolCall> toolCalls,
-        @JsonProperty("tool_call_id") String toolCallId) {
+        @JsonProperty("tool_call_id") String toolCallId,
+        /** Mistral's and DeepSeek's mark on a final assistant message: continue it (a prefill); null elsewhere. */
+        Boolean prefix) {
+
+    public ChatCompletionMessageParam(String role, Object content, List<ChatCompletionMessageToolCall> toolCalls,
+                                      String toolCallId) {
+        this(role, content, toolCalls, toolCallId, null);
+    }
 
     public static ChatCompletionMessageParam of(String role, Object content) {
         return new ChatCompletionMessageParam(role, content, null, null);
+    }
+
+    /** This assistant message, marked as the prefill the answer continues. */
+    public ChatCompletionMessageParam asPrefix() {
+        return new ChatCompletionMessageParam(role, content, toolCalls, toolCallId, Boolean.TRUE);
     }
 }
