@@ -347,10 +347,13 @@ final class ProxyExchange {
 
     /** One event to the caller through the stream's encoder; what a continuation would go on from. */
     private void emit(ChatEvent event) {
-        write(encoder.onEvent(event));
-        if (continuation != null) {
-            continuation.sent(event);
+        if (continuation == null) {
+            write(encoder.onEvent(event));
+            return;
         }
+        ChatEvent joined = continuation.joinable(event);
+        write(encoder.onEvent(joined));
+        continuation.sent(joined);
     }
 
     private void onRawEvent(Attempt attempt, PassThrough.Event event) {

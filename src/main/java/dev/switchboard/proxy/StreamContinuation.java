@@ -61,6 +61,19 @@ final class StreamContinuation {
         }
     }
 
+    /**
+     * The event as the caller gets it: a continuation's first text loses its leading whitespace when the text sent
+     * so far ended in whitespace, because the prefill went without it (Anthropic and Converse refuse a final assistant
+     * message that ends in whitespace) and the provider writes the space again.
+     */
+    ChatEvent joinable(ChatEvent event) {
+        if (!resuming || attemptChars > 0 || !(event instanceof ChatEvent.TextDelta t) || sent.isEmpty()
+                || !Character.isWhitespace(sent.charAt(sent.length() - 1))) {
+            return event;
+        }
+        return new ChatEvent.TextDelta(t.text().stripLeading());
+    }
+
     /** Whether the partial answer can go to another provider as a prefill. */
     boolean canContinue() {
         return !toolCallSent && lastWasText && !sent.toString().isBlank();
@@ -143,7 +156,7 @@ final class StreamContinuation {
     ChatRequest request(ChatRequest original, String upstreamModel) {
         List<ChatMessage> messages = new ArrayList<>(original.messages().size() + 1);
         messages.addAll(original.messages());
-        messages.add(ChatMessage.assistant(sent.toString()));
+        messages.add(ChatMessage.assistant(sent.toString().stripTrailing()));
         Integer maxTokens = original.maxTokens() == null ? null : Math.max(1, original.maxTokens() - outputSpent);
         return new ChatRequest(upstreamModel, original.system(), messages, original.tools(), original.toolChoice(),
                 maxTokens, original.temperature(), original.topP(), original.topK(), original.stop(),

@@ -90,4 +90,19 @@ class StreamContinuationStateTest {
         assertThat(c.mark("third")).isEqualTo(new ContinuationMark("first", "third", 1));
         assertThat(c.lastError()).isEqualTo("second: 500");
     }
+
+    @Test
+    void aPartialAnswerEndingInWhitespaceGoesWithoutItAndTheContinuationDoesNotDoubleIt() {
+        StreamContinuation c = new StreamContinuation();
+        c.sent(new ChatEvent.TextDelta("Hello "));
+        assertThat(c.joinable(new ChatEvent.TextDelta(" not yet"))).as("not resuming: as it came")
+                .isEqualTo(new ChatEvent.TextDelta(" not yet"));
+        c.interrupted("first", "e", null, null);
+        ChatRequest next = c.request(ChatRequest.builder("m").user("Hi").build(), "u");
+        assertThat(next.messages().getLast().content()).containsExactly(ContentPart.Text.of("Hello"));
+        ChatEvent first = c.joinable(new ChatEvent.TextDelta(" world"));
+        assertThat(first).isEqualTo(new ChatEvent.TextDelta("world"));
+        c.sent(first);
+        assertThat(c.joinable(new ChatEvent.TextDelta(" again"))).isEqualTo(new ChatEvent.TextDelta(" again"));
+    }
 }
