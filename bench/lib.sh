@@ -99,6 +99,19 @@ start_simulator() {
 $TOKENS_PER_SECOND tok/s"
 }
 
+# Starts bench/mock-upstream.js (SIM_PID, SIM_PORT; Node, no JVM, no timers: answers at once), behind OTHER_TASKSET.
+# The same variables as the simulator's, so the scripts treat both alike.
+start_node_upstream() {
+  command -v node >/dev/null 2>&1 || { log "node is not installed (apt-get install -y nodejs), or use --upstream sim"; exit 1; }
+  SIM_PORT=${SIM_PORT:-$(free_port)}
+  log "Starting the Node mock upstream (bench/mock-upstream.js) on port $SIM_PORT ..."
+  "${OTHER_TASKSET[@]}" node bench/mock-upstream.js --port "$SIM_PORT" --key "$SIM_KEY" --tokens "$OUTPUT_TOKENS" \
+    > "$OUT/upstream.log" 2>&1 &
+  SIM_PID=$!
+  wait_ready "http://127.0.0.1:$SIM_PORT/health" "$SIM_PID" "$OUT/upstream.log"
+  log "Node mock upstream: http://127.0.0.1:$SIM_PORT/v1 (key $SIM_KEY), answers at once, $OUTPUT_TOKENS tokens"
+}
+
 # stop_pid PID [SECONDS]: TERM, then up to SECONDS (default 30) for a clean exit (shutdown hooks, the AOT cache
 # written at exit), then KILL.
 stop_pid() {
@@ -109,11 +122,12 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
-# start_gateway NAME [JVM options...]: starts the packaged app in production mode in front of the simulator (provider
+# launch_gateway NAME [JVM options...]: starts the packaged app in production mode in front of the upstream (provider
 # `openai` pointed at it, master key MASTER_KEY, no demo mode, no prober, a throw-away embedded PostgreSQL in
 # $OUT/NAME-pg, log in $OUT/NAME.log), behind the command prefix GW_TASKSET if set; sets APP_PORT and APP_PID and
-# returns once it is ready.
-start_gateway() {
+# returns at once. The settings go in as -D options after the caller's JVM options, so the command is the README's
+# (java [options] -jar target/quarkus-app/quarkus-run.jar) with configuration added.
+launch_gateway() {
   local name=$1
   shift
   APP_PORT=$(free_port)
@@ -127,13 +141,30 @@ start_gateway() {
     -Dswitchboard.embedded-db.dir="$PWD/$OUT/$name-pg" -Dswitchboard.embedded-db.port="$(free_port)" \
     -jar "$JAR" > "$OUT/$name.log" 2>&1 &
   APP_PID=$!
-  wait_ready "http://127.0.0.1:$APP_PORT/q/health/ready" "$APP_PID" "$OUT/$name.log"
 }
 
-# The AOT cache of bench/aot-cache.sh as JVM options (none when it is missing or older than the jar).
+# start_gateway NAME [JVM options...]: launch_gateway, then waits until it is ready.
+start_gateway() {
+  launch_gateway "$@"
+  wait_ready "http://127.0.0.1:$APP_PORT/q/health/ready" "$APP_PID" "$OUT/$1.log"
+}
+
+# move_gateway_db NAME: the embedded PostgreSQL inherited the gateway's CPU; moves it and its backends to the other
+# CPUs (OTHER_TASKSET), so the gateway's core is the gateway's alone.
+move_gateway_db() {
+  local pidfile=$OUT/$1-pg/postmaster.pid pg_pid
+  [ ${#OTHER_TASKSET[@]} -gt 0 ] && [ -f "$pidfile" ] || return 0
+  pg_pid=$(head -1 "$pidfile")
+  for p in $pg_pid $(ps -o pid= --ppid "$pg_pid" 2>/dev/null); do
+    taskset -a -p -c "${OTHER_TASKSET[2]}" "$p" >/dev/null 2>&1 || true
+  done
+}
+
+# The AOT cache that `./mvnw package` trains (dev.switchboard.aot.AotTraining; bench/aot-cache.sh trains it again) as
+# the README's start command passes it (none when it is missing or older than the jar).
 aot_cache_opts() {
   if [ -s target/quarkus-app/app.aot ] && [ target/quarkus-app/app.aot -nt "$JAR" ]; then
-    echo "-XX:AOTCache=target/quarkus-app/app.aot"
+    echo "-XX:+IgnoreUnrecognizedVMOptions -XX:AOTCache=target/quarkus-app/app.aot"
   fi
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-up benchmark: time from `java` to the first 200 of /q/health/ready for the packaged app in production mode,
 # against a PostgreSQL server that is already running (the embedded database's own start-up is left out), with and
-# without the AOT cache of bench/aot-cache.sh (built first when missing or older than the jar). Prints a table.
+# without the AOT cache that ./mvnw package trains (bench/aot-cache.sh first when it is missing or older than the jar). Prints a table.
 #
 #   bench/startup.sh                      # 5 starts each way against 127.0.0.1:5432 (user postgres, trust auth)
 #   bench/startup.sh --runs 10 --pin      # 10 each, the app pinned to the last CPU as in bench/proxy.sh
@@ -31,7 +31,7 @@ done
 mkdir -p "$OUT"
 if [ ! -s "$CACHE" ] || [ ! -f "$JAR" ] || [ "$JAR" -nt "$CACHE" ] \
     || [ -n "$(find src/main db pom.xml -newer "$CACHE" -type f -print -quit)" ]; then
-  bench/aot-cache.sh
+  ./mvnw package
 fi
 psql -qX -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
 [ -n "$PIN" ] && pin_cpus

@@ -66,6 +66,13 @@ public final class ProxyLoad {
               --max-tokens N                max_tokens of each request (default 64)
               --guard-ms X                  exit 3 when an overhead p99 (latency for plain, TTFT for streams) at
                                             the rate scenarios exceeds X ms
+              --cold SECONDS                first a cold-start profile (ColdStart): from the moment --ready-url
+                                            answers, --cold-rate req/s to every target at once for SECONDS, per
+                                            --cold-window, then a saturation probe of the last target
+              --ready-url URL               the gateway's readiness URL, polled every 10 ms before --cold
+              --cold-rate N                 requests/s per target in the cold profile (default 500)
+              --cold-window SECONDS         window of the cold profile (default 5)
+              --cold-probe SECONDS          saturation probe after it (64 connections, JSON; default 5)
               --out FILE                    also write the Markdown table there
               --tsv FILE                    also write the raw numbers (ms) there
             """;
@@ -122,12 +129,19 @@ public final class ProxyLoad {
     private int maxConns = 512;
     private int maxTokens = 64;
     private double guardMs = -1;
+    private double cold = 0;
+    private String readyUrl;
+    private int coldRate = 500;
+    private double coldWindow = 5;
+    private double coldProbe = 5;
     private Path out;
     private Path tsv;
     private long clockTicks = 100;
 
     private Vertx vertx;
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+    /** The one event loop each client's requests are sent from, so their callbacks run where they were set. */
+    private final Map<HttpClient, io.vertx.core.Context> loops = new ConcurrentHashMap<>();
 
     public static void main(String[] args) throws Exception {
         ProxyLoad load = new ProxyLoad();
@@ -178,6 +192,11 @@ public final class ProxyLoad {
                 case "--max-conns" -> maxConns = Integer.parseInt(value);
                 case "--max-tokens" -> maxTokens = Integer.parseInt(value);
                 case "--guard-ms" -> guardMs = Double.parseDouble(value);
+                case "--cold" -> cold = Double.parseDouble(value);
+                case "--ready-url" -> readyUrl = value;
+                case "--cold-rate" -> coldRate = Integer.parseInt(value);
+                case "--cold-window" -> coldWindow = Double.parseDouble(value);
+                case "--cold-probe" -> coldProbe = Double.parseDouble(value);
                 case "--out" -> out = Path.of(value);
                 case "--tsv" -> tsv = Path.of(value);
                 case "--clock-ticks" -> clockTicks = Long.parseLong(value);
@@ -206,6 +225,15 @@ public final class ProxyLoad {
     private int run() throws Exception {
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         try {
+            ColdStart coldStart = null;
+            if (cold > 0) {
+                if (readyUrl == null || targets.size() < 2) {
+                    throw new IllegalArgumentException("--cold needs --ready-url and two targets (direct, gateway)");
+                }
+                coldStart = new ColdStart(this, targets, pids.get(targets.getLast().name), readyUrl, cold, coldRate,
+                        coldWindow, coldProbe);
+                coldStart.run();
+            }
             for (boolean stream : modes) {
                 for (Target target : targets) {
                     log("warm-up %s %s (%.0f s at 16 conns)", target.name, stream ? "stream" : "plain", warmup);
@@ -245,6 +273,9 @@ public final class ProxyLoad {
                 }
             }
             String table = table(results);
+            if (coldStart != null) {
+                table = coldStart.table(clockTicks) + "\n" + coldSummary(coldStart, results) + "\n\nWarm:\n\n" + table;
+            }
             System.out.println(table);
             if (out != null) {
                 Files.writeString(out, table);
@@ -267,7 +298,7 @@ public final class ProxyLoad {
 
     // ---- one slice of load
 
-    private void runSlice(Target target, Scenario scenario, boolean stream, double seconds, Result result)
+    void runSlice(Target target, Scenario scenario, boolean stream, double seconds, Result result)
             throws InterruptedException {
         HttpClient client = client(target, scenario.open() ? maxConns : scenario.n);
         Integer pid = pids.get(target.name);
@@ -370,14 +401,16 @@ public final class ProxyLoad {
                 done));
     }
 
-    private HttpClient client(Target target, int poolSize) {
-        return clients.computeIfAbsent(target.name + "|" + poolSize, k -> vertx.createHttpClient(
+    HttpClient client(Target target, int poolSize) {
+        HttpClient client = clients.computeIfAbsent(target.name + "|" + poolSize, k -> vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setPipelining(false)
                         .setIdleTimeout(60),
                 new PoolOptions().setHttp1MaxSize(poolSize).setMaxWaitQueueSize(-1)));
+        loops.computeIfAbsent(client, c -> vertx.getOrCreateContext());
+        return client;
     }
 
-    private byte[] body(Target target, boolean stream) {
+    byte[] body(Target target, boolean stream) {
         return ("{\"model\":\"" + target.model + "\",\"messages\":[{\"role\":\"user\",\"content\":"
                 + "\"Write one short sentence about switchboards.\"}],\"max_tokens\":" + maxTokens
                 + (stream ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "") + "}")
@@ -385,8 +418,14 @@ public final class ProxyLoad {
     }
 
     /** One request; {@code startNanos} is when it was meant to start (latency counts from there). */
-    private void send(HttpClient client, Target target, byte[] body, boolean stream, long startNanos, Result result,
+    void send(HttpClient client, Target target, byte[] body, boolean stream, long startNanos, Result result,
                       Runnable then) {
+        // on the client's event loop: handlers attached from the scheduling thread raced an upstream that answers at
+        // once (the Node mock), and the body went by before its handler was set
+        if (Vertx.currentContext() != loops.get(client)) {
+            loops.get(client).runOnContext(v -> send(client, target, body, stream, startNanos, result, then));
+            return;
+        }
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(target.baseUrl + "/chat/completions").setIdleTimeout(30_000)
                 .putHeader("authorization", "Bearer " + target.key).putHeader("content-type", "application/json")
@@ -492,7 +531,7 @@ public final class ProxyLoad {
      * "C2 CompilerThre…"), in clock ticks: on a slow machine the JIT is still busy minutes into a run, and the two
      * figures tell compilation from the steady-state cost of a request.
      */
-    private static long[] cpu(int pid) {
+    static long[] cpu(int pid) {
         try {
             long jit = 0;
             try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
@@ -532,7 +571,7 @@ public final class ProxyLoad {
 
     // ---- reporting
 
-    private static double ms(Histogram h, double percentile) {
+    static double ms(Histogram h, double percentile) {
         return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
     }
 
@@ -583,6 +622,36 @@ public final class ProxyLoad {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * The cold profile against the warm figures of the same run: when the overhead p99 stayed under 5 ms, and the
+     * saturation probe after the cold minute as a share of the warm saturation (the last target at the largest
+     * closed-loop JSON scenario).
+     */
+    private String coldSummary(ColdStart c, Map<String, Result> results) {
+        StringBuilder sb = new StringBuilder();
+        double under = c.underFrom(5);
+        sb.append(String.format(Locale.ROOT, "- Overhead p99 (JSON latency and stream TTFT) under 5 ms, no errors: %s%n",
+                Double.isNaN(under) ? "not reached in the cold profile" : "from " + (long) under + " s after ready on"));
+        Target g = targets.getLast();
+        Scenario warmSat = null;
+        for (Scenario s : scenarios) {
+            if (!s.open() && modes.contains(false) && (warmSat == null || s.n > warmSat.n)) {
+                warmSat = s;
+            }
+        }
+        double probeRps = c.probe.rps();
+        sb.append(String.format(Locale.ROOT, "- Saturation probe at %.0f s after ready (64 conns, JSON): %.0f req/s, "
+                + "%s ms CPU/request, errors %d", cold, probeRps, perRequest(c.probe, c.probe.cpuTicks, "%.3f"),
+                c.probe.errorCount()));
+        if (warmSat != null) {
+            Result warm = results.get(key(warmSat, false, g));
+            sb.append(String.format(Locale.ROOT, "; warm (plain %s, same run): %.0f req/s, %s ms CPU/request: "
+                    + "**%.0f%% of warm**", warmSat, warm.rps(), perRequest(warm, warm.cpuTicks, "%.3f"),
+                    100 * probeRps / warm.rps()));
+        }
+        return sb.append('\n').toString();
     }
 
     /** Milliseconds of CPU per request from clock ticks, or empty when the process was not measured. */
@@ -657,7 +726,7 @@ public final class ProxyLoad {
         return code;
     }
 
-    private static void log(String format, Object... args) {
+    static void log(String format, Object... args) {
         System.err.printf(Locale.ROOT, "[load] " + format + "%n", args);
     }
 }
