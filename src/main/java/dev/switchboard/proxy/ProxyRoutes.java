@@ -71,6 +71,13 @@ public class ProxyRoutes {
 
     private final ClientDialect openAi = new OpenAiClientDialect();
     private final ClientDialect anthropic = new AnthropicClientDialect();
+    private BodyCall countTokens;
+
+    /** A proxy call other than chat (count_tokens): its parsed body, after the key and the size checks. */
+    interface BodyCall {
+        /** Throws {@link ProxyException} for bad input before anything is sent. */
+        void handle(RoutingContext ctx, ObjectNode body, GatewayKey key, long receivedNanos);
+    }
 
     void routes(@Observes Router router) {
         JsonFactory factory = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -78,9 +85,12 @@ public class ProxyRoutes {
                         .maxNestingDepth(services.config.maxJsonDepth()).build())
                 .build();
         json = new ObjectMapper(factory);
+        countTokens = new CountTokensCall(services, anthropic);
         for (String base : new String[] {"/v1", "/api/v1"}) {
-            router.post(base + "/chat/completions").handler(ctx -> accept(ctx, openAi));
-            router.post(base + "/messages").handler(ctx -> accept(ctx, anthropic));
+            router.post(base + "/chat/completions").handler(ctx -> accept(ctx, openAi, null));
+            router.post(base + "/messages").handler(ctx -> accept(ctx, anthropic, null));
+            router.post(base + "/messages/count_tokens").handler(ctx -> accept(ctx, anthropic, countTokens));
+            router.route(base + "/messages/count_tokens").handler(ctx -> wrongMethod(ctx, anthropic));
             router.route(base + "/chat/completions").handler(ctx -> wrongMethod(ctx, openAi));
             router.route(base + "/messages").handler(ctx -> wrongMethod(ctx, anthropic));
         }
@@ -100,7 +110,7 @@ public class ProxyRoutes {
     }
 
     /** Checks the key from the headers alone, then reads the body up to the limit. */
-    private void accept(RoutingContext ctx, ClientDialect dialect) {
+    private void accept(RoutingContext ctx, ClientDialect dialect, BodyCall call) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
         if (!drain.enter()) {
@@ -145,8 +155,13 @@ public class ProxyRoutes {
         });
         request.exceptionHandler(e -> Log.debugf("Reading a proxy request failed: %s", e.getMessage()));
         request.endHandler(v -> {
-            if (!over[0]) {
+            if (over[0]) {
+                return;
+            }
+            if (call == null) {
                 handle(ctx, dialect, body, key);
+            } else {
+                handle(ctx, dialect, body, key, call);
             }
         });
         request.resume();
@@ -187,6 +202,17 @@ public class ProxyRoutes {
             refuse(ctx, dialect, request, key, receivedNanos, e.error(), null);
         } catch (RuntimeException e) {
             failed(ctx, dialect, request, key, receivedNanos, e);
+        }
+    }
+
+    private void handle(RoutingContext ctx, ClientDialect dialect, Buffer bytes, GatewayKey key, BodyCall call) {
+        long receivedNanos = System.nanoTime();
+        try {
+            call.handle(ctx, parseJson(bytes), key, receivedNanos);
+        } catch (ProxyException e) {
+            refuse(ctx, dialect, null, key, receivedNanos, e.error(), null);
+        } catch (RuntimeException e) {
+            failed(ctx, dialect, null, key, receivedNanos, e);
         }
     }
 

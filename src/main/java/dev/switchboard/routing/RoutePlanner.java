@@ -63,14 +63,31 @@ public final class RoutePlanner {
     private record Left(Exclusion exclusion, boolean unavailable, String need) {
     }
 
+    /** The output modality of embedding models: they answer /v1/embeddings, never a chat route, and the reverse. */
+    public static final String EMBEDDINGS = "embeddings";
+    private static final ChatRequest NO_CHAT = new ChatRequest(null, null, List.of(), null, null, null, null, null,
+            null, null, null, null, null, null, null, null, null);
+
     public RoutePlan plan(RoutingRequest routing, ChatRequest chat) {
+        return plan(routing, chat, false);
+    }
+
+    /** An embeddings request: the same resolution, filters and order, over embedding models only. */
+    public RoutePlan planEmbeddings(RoutingRequest routing) {
+        return plan(routing, NO_CHAT, true);
+    }
+
+    private RoutePlan plan(RoutingRequest routing, ChatRequest chat, boolean embeddings) {
         Resolved main = resolve(routing.model(), "model");
+        checkKind(main.model(), embeddings, "model");
         checkProviders(routing.order(), "provider.order");
         checkProviders(routing.only(), "provider.only");
         checkProviders(routing.ignore(), "provider.ignore");
         List<Resolved> fallbacks = new ArrayList<>();
         for (String slug : routing.fallbackModels()) {
-            fallbacks.add(resolve(slug, "models"));
+            Resolved fallback = resolve(slug, "models");
+            checkKind(fallback.model(), embeddings, "models");
+            fallbacks.add(fallback);
         }
         if (RequestParameters.usesImages(chat) && !acceptsImages(main.model())) {
             throw ProxyException.invalid(main.model().slug() + " does not accept images (its input is "
@@ -107,6 +124,17 @@ public final class RoutePlanner {
             throw noCandidate(main.model(), plan, left);
         }
         return plan;
+    }
+
+    private static void checkKind(CatalogModel model, boolean embeddings, String param) {
+        boolean embeds = model.outputModalities().contains(EMBEDDINGS);
+        if (embeds && !embeddings) {
+            throw ProxyException.invalid(model.slug() + " is an embedding model; use POST /v1/embeddings.", param);
+        }
+        if (!embeds && embeddings) {
+            throw ProxyException.invalid(model.slug() + " is not an embedding model; /v1/embeddings serves models "
+                    + "with the output modality 'embeddings' (GET /v1/models lists them).", param);
+        }
     }
 
     private Resolved resolve(String requested, String param) {

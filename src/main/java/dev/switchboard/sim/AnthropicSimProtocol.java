@@ -48,14 +48,107 @@ public final class AnthropicSimProtocol implements SimProtocol {
     public void register(Router router, SimRuntime runtime) {
         this.runtime = runtime;
         router.post("/v1/messages").handler(this::messages);
+        router.post("/v1/messages/count_tokens").handler(this::countTokens);
         router.routeWithRegex(HttpMethod.POST, VERTEX.pattern()).handler(ctx -> {
             Matcher m = VERTEX.matcher(ctx.request().path());
             if (!m.matches()) {
                 ctx.next();
+            } else if (m.group(1).equals("count-tokens") && m.group(2).equals("rawPredict")) {
+                vertexCountTokens(ctx);
             } else {
                 vertexRawPredict(ctx, URLDecoder.decode(m.group(1), StandardCharsets.UTF_8), m.group(2));
             }
         });
+    }
+
+    /**
+     * {@code POST /v1/messages/count_tokens}: the same key and version checks, a body without max_tokens, and
+     * {@code {"input_tokens": N}} by {@link SimTokenCount}. Fields count_tokens does not take are refused, as the
+     * real API refuses them.
+     */
+    private void countTokens(RoutingContext ctx) {
+        String requestId = "req_011C" + SimText.base62(new SplittableRandom(System.nanoTime()), 20);
+        String key = ctx.request().getHeader("x-api-key");
+        String authorization = ctx.request().getHeader("authorization");
+        if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            key = authorization.substring(7).trim();
+        }
+        if (key == null || !runtime.acceptsKey(key)) {
+            send(ctx, 401, AnthropicSimWire.error("authentication_error", "invalid x-api-key", requestId));
+            runtime.countRefusedBeforeParsing(ctx, null);
+            return;
+        }
+        if (ctx.request().getHeader("anthropic-version") == null) {
+            send(ctx, 400, AnthropicSimWire.error("invalid_request_error", "anthropic-version: header is required",
+                    requestId));
+            return;
+        }
+        JsonNode body = readBody(ctx);
+        String model = body == null ? "" : body.path("model").asText("");
+        if (model.isEmpty()) {
+            send(ctx, 400, AnthropicSimWire.error("invalid_request_error", body == null
+                    ? "The request body is not valid JSON." : "model: Field required", requestId));
+            return;
+        }
+        count(ctx, body, model, requestId, false);
+    }
+
+    /** Claude's count on Vertex: {@code .../publishers/anthropic/models/count-tokens:rawPredict}, the model in the body. */
+    private void vertexCountTokens(RoutingContext ctx) {
+        JsonNode body = readBody(ctx);
+        String model = body == null ? "" : body.path("model").asText("");
+        if (!runtime.googleAuth().authorize(ctx, runtime, model.isEmpty() ? "count-tokens" : model,
+                "google.cloud.aiplatform.v1.PredictionService.RawPredict")) {
+            return;
+        }
+        String requestId = "req_vrtx_011C" + SimText.base62(new SplittableRandom(System.nanoTime()), 20);
+        if (model.isEmpty() || body.path("anthropic_version").asText("").isEmpty()) {
+            send(ctx, 400, AnthropicSimWire.error("invalid_request_error", body == null
+                    ? "The request body is not valid JSON." : model.isEmpty() ? "model: Field required"
+                    : "anthropic_version: Field required", requestId));
+            return;
+        }
+        count(ctx, body, model, requestId, true);
+    }
+
+    private void count(RoutingContext ctx, JsonNode body, String model, String requestId, boolean vertex) {
+        SimExchange exchange = runtime.exchange(ctx, model);
+        for (String field : new String[] {"max_tokens", "temperature", "stream", "stop_sequences"}) {
+            if (body.has(field)) {
+                exchange.reject(answer(400, AnthropicSimWire.error("invalid_request_error", field
+                        + ": Extra inputs are not permitted", requestId), requestId));
+                return;
+            }
+        }
+        JsonNode messages = body.path("messages");
+        if (!messages.isArray() || messages.isEmpty()) {
+            exchange.reject(answer(400, AnthropicSimWire.error("invalid_request_error",
+                    "messages: at least one message is required", requestId), requestId));
+            return;
+        }
+        SimPlan plan = runtime.plan(model);
+        if (plan.fault().isErrorStatus()) {
+            exchange.fail(plan.fault(), vertex && plan.fault() == SimFault.RATE_LIMITED ? vertexQuota(model)
+                    : injectedError(plan, requestId));
+            return;
+        }
+        if (plan.fault() == SimFault.HANG) {
+            exchange.hang();
+            return;
+        }
+        ObjectNode answer = SimRuntime.JSON.createObjectNode().put("input_tokens", SimTokenCount.of(body));
+        exchange.respond(plan, 1, answer(200, answer, requestId),
+                answer(529, AnthropicSimWire.error("overloaded_error", "Overloaded", requestId), requestId));
+    }
+
+    private static JsonNode readBody(RoutingContext ctx) {
+        try {
+            JsonNode body = SimRuntime.JSON.readTree(ctx.body().buffer() == null ? new byte[0]
+                    : ctx.body().buffer().getBytes());
+            return body != null && body.isObject() ? body : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private void messages(RoutingContext ctx) {

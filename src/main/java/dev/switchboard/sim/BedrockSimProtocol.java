@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
 public final class BedrockSimProtocol implements SimProtocol {
 
     private static final Pattern PATH = Pattern.compile(
-            "^/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream)$");
+            "^/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream|count-tokens)$");
     private static final int IMAGE_CHARS = 1600 * 4;
     private static final int MIN_THINKING_BUDGET = 1024;
 
@@ -50,7 +50,7 @@ public final class BedrockSimProtocol implements SimProtocol {
     public void register(Router router, SimRuntime runtime) {
         this.runtime = runtime;
         this.invoke = new BedrockSimInvoke(runtime);
-        router.postWithRegex("/model/[^/]+/(converse(-stream)?|invoke(-with-response-stream)?)").handler(this::handle);
+        router.postWithRegex("/model/[^/]+/(converse(-stream)?|invoke(-with-response-stream)?|count-tokens)").handler(this::handle);
     }
 
     private void handle(RoutingContext ctx) {
@@ -84,6 +84,10 @@ public final class BedrockSimProtocol implements SimProtocol {
         if (body == null || !body.isObject()) {
             exchange.reject(answer(requestId, 400, "SerializationException",
                     "Unable to parse the request body as JSON."));
+            return;
+        }
+        if (operation.equals("count-tokens")) {
+            countTokens(exchange, body, model, requestId);
             return;
         }
         String invalid = validate(body);
@@ -126,6 +130,40 @@ public final class BedrockSimProtocol implements SimProtocol {
                             SimRuntime.json(BedrockSimWire.converse(reply, usage, toolUseId, latencyMs))),
                     modelError(requestId));
         }
+    }
+
+    /**
+     * CountTokens: {@code {"input":{"converse":{messages, system, toolConfig}}}} answered {@code {"inputTokens": N}}
+     * by {@link SimTokenCount}; the invokeModel form is not simulated.
+     */
+    private void countTokens(SimExchange exchange, JsonNode body, String model, String requestId) {
+        JsonNode converse = body.path("input").path("converse");
+        if (!converse.isObject()) {
+            exchange.reject(answer(requestId, 400, "ValidationException", converse.isMissingNode()
+                    && body.path("input").has("invokeModel") ? "The simulator counts the converse input only."
+                    : "1 validation error detected: Value null at 'input' failed to satisfy constraint: Member must "
+                    + "not be null"));
+            return;
+        }
+        if (!converse.path("messages").isArray() || converse.path("messages").isEmpty()) {
+            exchange.reject(answer(requestId, 400, "ValidationException", "A conversation must start with a user "
+                    + "message. Try again with a conversation that starts with a user message."));
+            return;
+        }
+        SimPlan plan = runtime.plan(model);
+        if (plan.fault().isErrorStatus()) {
+            exchange.fail(plan.fault(), injectedError(plan.fault(), requestId));
+            return;
+        }
+        if (plan.fault() == SimFault.HANG) {
+            exchange.hang();
+            return;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("x-amzn-RequestId", requestId);
+        headers.put("content-type", "application/json");
+        exchange.respond(plan, 1, new SimExchange.Answer(200, headers, SimRuntime.json(SimRuntime.JSON
+                .createObjectNode().put("inputTokens", SimTokenCount.of(converse)))), modelError(requestId));
     }
 
     /**

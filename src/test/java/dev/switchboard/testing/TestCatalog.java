@@ -62,6 +62,8 @@ public final class TestCatalog {
     public static final String RELAY = "routelab/relay";
     /** route-openai (relay-plain-oa), then backups that cannot continue: route-backup unflagged, route-vertex Gemini. */
     public static final String RELAY_PLAIN = "routelab/relay-plain";
+    /** count_tokens' model: route-anthropic (original vendor), route-bedrock, route-vertex (a Claude id), route-openai. */
+    public static final String COUNTER = "routelab/counter";
     /** route-echo alone: its 401 is the caller's answer. */
     public static final String SECRETS_ECHO = "routelab/secrets-echo";
 
@@ -606,5 +608,32 @@ public final class TestCatalog {
                     original_vendor: true
                     pricing: {input: 1.00, output: 2.00}
                     supported_parameters: [temperature, max_tokens]
+              - slug: routelab/counter
+                name: Counter
+                vendor: routelab
+                description: Served by every kind, for count_tokens.
+                released: 2018-01-11
+                context_length: 32000
+                input_modalities: [text, image]
+                output_modalities: [text]
+                capabilities: [tools]
+                endpoints:
+                  - provider: route-anthropic
+                    upstream_id: counter-an
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [tools, tool_choice, temperature, max_tokens]
+                  - provider: route-bedrock
+                    upstream_id: counter-br
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [tools, tool_choice, temperature, max_tokens]
+                  - provider: route-vertex
+                    upstream_id: claude-counter-vx
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [tools, tool_choice, temperature, max_tokens]
+                  - provider: route-openai
+                    upstream_id: counter-oa
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [tools, tool_choice, temperature, max_tokens]
             """;
 }

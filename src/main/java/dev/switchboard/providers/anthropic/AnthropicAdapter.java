@@ -164,6 +164,50 @@ public class AnthropicAdapter implements ProviderAdapter, PassThrough {
 
 
 
+    // ---- token counting: POST /v1/messages/count_tokens
+
+    /** What count_tokens takes of a Messages body; it refuses the generation fields (max_tokens, temperature...). */
+    public static final java.util.Set<String> COUNT_FIELDS = java.util.Set.of("model", "messages", "system", "tools",
+            "tool_choice", "thinking");
+
+    @Override
+    public boolean countsTokens(UpstreamTarget target) {
+        return true;
+    }
+
+    @Override
+    public Uni<Integer> countTokens(UpstreamTarget target, ChatRequest request, CallOptions options) {
+        String key = apiKey(target);
+        return Uni.createFrom().deferred(() -> {
+                    ObjectNode body = codec.requestTree(forTarget(target, request), false);
+                    body.retain(COUNT_FIELDS);
+                    UpstreamRequest messages = upstreamRequest(target, write(body), false);
+                    return http.send(new UpstreamRequest("POST", messages.url() + "/count_tokens",
+                            messages.headers(), messages.body()), options);
+                })
+                .onItem().transformToUni(response -> response.bodyUpTo(MAX_ERROR_BODY).map(bytes -> {
+                    if (response.status() / 100 != 2) {
+                        throw AnthropicErrors.fromResponse(response.status(), response.header("retry-after"), bytes,
+                                key);
+                    }
+                    return inputTokens(codec.readObject(bytes), "input_tokens");
+                }))
+                .plug(call -> CallTimers.totalDeadline(call, options.totalTimeout(), () ->
+                        "The provider did not count within the total timeout of " + options.totalTimeout().toSeconds()
+                        + " s"))
+                .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
+    }
+
+    /** A count from an answer: a non-negative integer field, else the answer is malformed. */
+    public static int inputTokens(com.fasterxml.jackson.databind.JsonNode answer, String field) {
+        com.fasterxml.jackson.databind.JsonNode count = answer.get(field);
+        if (count == null || !count.canConvertToInt() || count.asInt() < 0) {
+            throw UpstreamError.of(UpstreamErrorKind.MALFORMED_RESPONSE, "The provider's token count has no "
+                    + field);
+        }
+        return count.asInt();
+    }
+
     // ---- pass-through: the caller's own Messages body
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -195,6 +239,14 @@ public class AnthropicAdapter implements ProviderAdapter, PassThrough {
                 .onItem().transformToMulti(response -> rawEvents(response, key));
         return StreamDeadlines.applyTo(events.onFailure(f -> !(f instanceof UpstreamError))
                 .transform(UpstreamHttp::classify), options, e -> e.events().stream().anyMatch(ChatEvent::isContent));
+    }
+
+    private static byte[] write(ObjectNode body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
     }
 
     private static byte[] passThroughBody(ObjectNode body, boolean stream) {

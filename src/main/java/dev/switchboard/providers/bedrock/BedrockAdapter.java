@@ -104,6 +104,67 @@ public class BedrockAdapter implements ProviderAdapter {
                 events.onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify), options);
     }
 
+    /**
+     * Bedrock's CountTokens: {@code POST <base>/model/<model id>/count-tokens} with the Converse input
+     * ({@code {"input":{"converse":{messages, system, toolConfig}}}}), answered {@code {"inputTokens": N}}. Bedrock
+     * counts for some models only (Claude's, by their bare foundation-model id); the others answer a
+     * ValidationException, which fails over like any refusal.
+     */
+    @Override
+    public boolean countsTokens(UpstreamTarget target) {
+        return true;
+    }
+
+    @Override
+    public Uni<Integer> countTokens(UpstreamTarget target, ChatRequest request, CallOptions options) {
+        Collection<String> secrets = secrets(target.settings());
+        return Uni.createFrom().deferred(() -> http.send(countRequest(target, request), options))
+                .onItem().transformToUni(response -> body(response).onItem().transform(body -> {
+                    byte[] bytes = body == null ? new byte[0] : body.getBytes();
+                    if (response.status() / 100 != 2) {
+                        throw error(response, bytes, secrets);
+                    }
+                    try {
+                        com.fasterxml.jackson.databind.JsonNode count = ConverseCodec.JSON.readTree(bytes)
+                                .get("inputTokens");
+                        if (count == null || !count.canConvertToInt() || count.asInt() < 0) {
+                            throw BedrockErrors.malformed("Bedrock's token count has no inputTokens");
+                        }
+                        return count.asInt();
+                    } catch (java.io.IOException e) {
+                        throw BedrockErrors.malformed("Bedrock's token count is not JSON");
+                    }
+                }))
+                .plug(call -> CallTimers.totalDeadline(call, options.totalTimeout(), () ->
+                        "Bedrock did not count within " + options.totalTimeout().toMillis() + " ms"))
+                .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
+    }
+
+    UpstreamRequest countRequest(UpstreamTarget target, ChatRequest request) {
+        String model = model(target, request);
+        if (model == null || model.isBlank()) {
+            throw UpstreamError.of(UpstreamErrorKind.BAD_REQUEST, "No Bedrock model id for this request");
+        }
+        var converse = ConverseCodec.toWire(request, model);
+        com.fasterxml.jackson.databind.node.ObjectNode input = ConverseCodec.JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode tokens = input.putObject("input").putObject("converse");
+        tokens.set("messages", ConverseCodec.JSON.valueToTree(converse.messages()));
+        if (converse.system() != null && !converse.system().isEmpty()) {
+            tokens.set("system", ConverseCodec.JSON.valueToTree(converse.system()));
+        }
+        if (converse.toolConfig() != null) {
+            tokens.set("toolConfig", ConverseCodec.JSON.valueToTree(converse.toolConfig()));
+        }
+        byte[] body;
+        try {
+            body = ConverseCodec.JSON.writeValueAsBytes(input);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+        return signed(target, baseUrl(target, region(target)) + "/model/" + pathSegment(model) + "/count-tokens",
+                body, false);
+    }
+
     /** The whole body; for an error status a body that cannot be read still leaves the status to classify. */
     private static Uni<Buffer> body(UpstreamResponse response) {
         return response.status() / 100 == 2 ? response.body() : response.body().onFailure().recoverWithNull();
@@ -165,10 +226,13 @@ public class BedrockAdapter implements ProviderAdapter {
         if (model == null || model.isBlank()) {
             throw UpstreamError.of(UpstreamErrorKind.BAD_REQUEST, "No Bedrock model id for this request");
         }
-        String region = region(target);
-        String url = baseUrl(target, region) + "/model/" + pathSegment(model)
+        String url = baseUrl(target, region(target)) + "/model/" + pathSegment(model)
                 + (stream ? "/converse-stream" : "/converse");
-        byte[] body = ConverseCodec.encode(ConverseCodec.toWire(request, model));
+        return signed(target, url, ConverseCodec.encode(ConverseCodec.toWire(request, model)), stream);
+    }
+
+    private UpstreamRequest signed(UpstreamTarget target, String url, byte[] body, boolean stream) {
+        String region = region(target);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("content-type", "application/json");
         headers.put("accept", stream ? EVENT_STREAM : "application/json");

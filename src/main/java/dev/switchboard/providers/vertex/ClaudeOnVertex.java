@@ -76,6 +76,39 @@ final class ClaudeOnVertex {
                         }).toMulti());
     }
 
+    /**
+     * Claude's token count on Vertex: {@code .../publishers/anthropic/models/count-tokens:rawPredict} with Anthropic's
+     * count_tokens body, the model named in the body (the path names the method, not the model), answered
+     * {@code {"input_tokens": N}}.
+     */
+    Uni<Integer> countTokens(UpstreamTarget target, VertexAdapter.Auth auth, String model, ChatRequest request,
+                             CallOptions options) {
+        com.fasterxml.jackson.databind.node.ObjectNode body = CODEC.requestTree(request.withModel(model), false);
+        body.retain(AnthropicAdapter.COUNT_FIELDS);
+        body.put("model", model);
+        body.put("anthropic_version", AnthropicDialect.VERTEX.anthropicVersion());
+        byte[] bytes;
+        try {
+            bytes = GeminiCodec.JSON.writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+        UpstreamRequest predict = request(target, auth, model, bytes, false);
+        String url = VertexAdapter.projectUrl(target, auth, "anthropic", "count-tokens", "rawPredict");
+        return http.send(new UpstreamRequest("POST", url, predict.headers(), bytes), options)
+                .chain(response -> response.bodyUpTo(VertexAdapter.MAX_ERROR_BODY).map(answer -> {
+                    if (response.status() / 100 != 2) {
+                        throw failure(response, answer, auth);
+                    }
+                    try {
+                        return AnthropicAdapter.inputTokens(GeminiCodec.JSON.readTree(answer), "input_tokens");
+                    } catch (IOException e) {
+                        throw UpstreamError.of(UpstreamErrorKind.MALFORMED_RESPONSE,
+                                "The provider's token count is not JSON");
+                    }
+                }));
+    }
+
     static UpstreamRequest request(UpstreamTarget target, VertexAdapter.Auth auth, String model, byte[] body,
                                    boolean stream) {
         if (auth.apiKey()) {

@@ -129,6 +129,26 @@ public class VertexAdapter implements ProviderAdapter {
                 .transform(UpstreamHttp::classify), options);
     }
 
+    /** Claude on Vertex has Anthropic's count under rawPredict; Gemini's countTokens is not asked here. */
+    @Override
+    public boolean countsTokens(UpstreamTarget target) {
+        return target.upstreamModel() != null && ClaudeOnVertex.serves(target.upstreamModel());
+    }
+
+    @Override
+    public Uni<Integer> countTokens(UpstreamTarget target, ChatRequest request, CallOptions options) {
+        if (!countsTokens(target)) {
+            return ProviderAdapter.super.countTokens(target, request, options);
+        }
+        return Uni.createFrom().deferred(() -> {
+                    String model = model(target, request);
+                    return auth(target).chain(auth -> claude.countTokens(target, auth, model, request, options));
+                })
+                .plug(call -> CallTimers.totalDeadline(call, options.totalTimeout(), () ->
+                        "The provider did not count within " + options.totalTimeout().toMillis() + " ms"))
+                .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
+    }
+
     private ChatResponse answer(UpstreamResponse response, byte[] bytes, Auth auth, String model) {
         String text = new String(bytes, StandardCharsets.UTF_8);
         if (response.status() / 100 != 2) {
