@@ -163,6 +163,29 @@ class StreamContinuationTest {
     }
 
     @Test
+    void aContinuationThatDiesAfterSendingTextIsContinuedInTurn() {
+        profiles.put("relay-oa", ABORTS);
+        profiles.put("relay-an", ABORTS);
+        Continued seen = anthropicStream(List.of(TestCatalog.ROUTE_OPENAI, TestCatalog.ROUTE_ANTHROPIC,
+                TestCatalog.ROUTE_BEDROCK));
+        assertThat(seen.starts).isEqualTo(1);
+        assertThat(seen.stops).isEqualTo(1);
+        assertThat(seen.blocks).isEqualTo(1);
+        String first = ProxyTestSupport.sim(simulator).counters().lastPrefill("relay-an");
+        String second = ProxyTestSupport.sim(simulator).counters().lastPrefill("relay-br");
+        assertThat(second).as("the second prefill holds the first and what route-anthropic added").startsWith(first)
+                .hasSizeGreaterThan(first.length());
+        assertThat(seen.text).startsWith(second).hasSizeGreaterThan(second.length());
+        assertThat(seen.mark.get("interrupted_provider").asText()).isEqualTo(TestCatalog.ROUTE_OPENAI);
+        assertThat(seen.mark.get("continued_by").asText()).isEqualTo(TestCatalog.ROUTE_BEDROCK);
+        assertThat(seen.mark.get("continuations").asInt()).isEqualTo(2);
+        GenerationRecord record = ProxyTestSupport.generation(generations, seen.id);
+        assertThat(record.continued()).isTrue();
+        assertThat(record.attempts()).extracting(AttemptRecord::continuation).containsExactly(false, true, true);
+        assertThat(record.attempts()).extracting(AttemptRecord::outcome).last().isEqualTo("ok");
+    }
+
+    @Test
     void withNoCandidateThatCanContinueTheStreamEndsWithTheErrorEventAsBefore() {
         profiles.put("relay-plain-oa", ABORTS);
         // route-backup is not flagged assistant_prefill here and route-vertex serves Gemini: neither can continue
