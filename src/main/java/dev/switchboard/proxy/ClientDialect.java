@@ -13,7 +13,7 @@ import dev.switchboard.providers.ProviderKind;
  */
 public interface ClientDialect {
 
-    /** {@code openai} or {@code anthropic}: what the generation log calls the protocol. */
+    /** {@code openai}, {@code anthropic} or {@code responses}: what the generation log calls the protocol. */
     String protocol();
 
     /** The provider kind that speaks this protocol upstream, where a request may pass through unchanged. */
@@ -21,6 +21,19 @@ public interface ClientDialect {
 
     /** Parses and validates a request body; throws {@link dev.switchboard.api.ProxyException} for bad input. */
     ProxyRequest parse(ObjectNode body);
+
+    /** The body field holding the conversation, whose length switchboard.proxy.max-messages bounds. */
+    default String messagesField() {
+        return "messages";
+    }
+
+    /**
+     * The dialect that answers this one parsed request. Most answer every request alike; a protocol whose answers
+     * echo the request's settings (the Responses API's response object does) binds them here.
+     */
+    default ClientDialect forRequest(ProxyRequest request) {
+        return this;
+    }
 
     byte[] encodeResponse(ChatResponse response, Served served, boolean excludeReasoning);
 

@@ -16,6 +16,7 @@ import dev.switchboard.api.RoutingExtensions;
 import dev.switchboard.api.anthropic.AnthropicClientDialect;
 import dev.switchboard.api.openai.OpenAiClientDialect;
 import dev.switchboard.api.openai.OpenAiModelList;
+import dev.switchboard.api.responses.ResponsesClientDialect;
 import dev.switchboard.limits.KeyLimiter;
 import dev.switchboard.limits.RateLimitHeaders;
 import dev.switchboard.limits.RateLimitState;
@@ -78,6 +79,7 @@ public class ProxyRoutes {
         /** Throws {@link ProxyException} for bad input before anything is sent. */
         void handle(RoutingContext ctx, ObjectNode body, GatewayKey key, long receivedNanos);
     }
+    private final ClientDialect responses = new ResponsesClientDialect();
 
     void routes(@Observes Router router) {
         JsonFactory factory = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -93,6 +95,8 @@ public class ProxyRoutes {
             router.route(base + "/messages/count_tokens").handler(ctx -> wrongMethod(ctx, anthropic));
             router.route(base + "/chat/completions").handler(ctx -> wrongMethod(ctx, openAi));
             router.route(base + "/messages").handler(ctx -> wrongMethod(ctx, anthropic));
+            router.post(base + "/responses").handler(ctx -> accept(ctx, responses, null));
+            router.route(base + "/responses").handler(ctx -> wrongMethod(ctx, responses));
         }
         router.get("/v1/models").handler(this::models);
     }
@@ -172,11 +176,11 @@ public class ProxyRoutes {
         ProxyRequest request = null;
         try {
             ObjectNode body = parseJson(bytes);
-            JsonNode messages = body.get("messages");
+            JsonNode messages = body.get(dialect.messagesField());
             if (messages != null && messages.isArray() && messages.size() > services.config.maxMessages()) {
                 throw ProxyException.invalid("The request has " + messages.size() + " messages; this gateway takes "
                         + "at most " + services.config.maxMessages() + " (switchboard.proxy.max-messages).",
-                        "messages");
+                        dialect.messagesField());
             }
             request = dialect.parse(body).withRouting(RoutingExtensions.parse(body));
             ProxyRequest parsed = request;
@@ -241,8 +245,9 @@ public class ProxyRoutes {
 
     private void start(RoutingContext ctx, Context context, ClientDialect dialect, ProxyRequest request,
                        RoutePlan plan, GatewayKey key, KeyLimiter.Charge charge, long receivedNanos) {
-        ProxyExchange exchange = new ProxyExchange(ctx.response(), context, dialect, request, plan,
-                key == null ? null : key.id(), charge, generationId(), services, receivedNanos, callerTrace(ctx));
+        ProxyExchange exchange = new ProxyExchange(ctx.response(), context, dialect.forRequest(request), request,
+                plan, key == null ? null : key.id(), charge, generationId(), services, receivedNanos,
+                callerTrace(ctx));
         drain.track(exchange);
         ctx.addEndHandler(v -> drain.untrack(exchange));
         exchange.start();

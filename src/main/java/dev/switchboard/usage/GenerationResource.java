@@ -48,8 +48,10 @@ public class GenerationResource {
                     "Missing query parameter 'id': GET /api/v1/generation?id=<the x-switchboard-generation-id of a "
                             + "response>.", "missing_required_parameter", "id").build();
         }
-        // ids are gen- and URL-safe characters; anything else cannot be one (and a NUL byte would upset Postgres)
-        Optional<GenerationRecord> found = (VALID_ID.matcher(id.strip()).matches() ? log.find(id.strip())
+        // ids are gen- and URL-safe characters; anything else cannot be one (and a NUL byte would upset Postgres).
+        // A Responses API answer's id (resp_...) is its generation's id under that API's prefix.
+        String wanted = id.strip().startsWith("resp_") ? "gen-" + id.strip().substring(5) : id.strip();
+        Optional<GenerationRecord> found = (VALID_ID.matcher(wanted).matches() ? log.find(wanted)
                 : Optional.<GenerationRecord>empty())
                 .filter(g -> keys.open() || caller == null || caller.master() || caller.id().equals(g.keyId()));
         if (found.isEmpty()) {

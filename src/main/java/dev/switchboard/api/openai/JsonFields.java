@@ -9,29 +9,29 @@ import dev.switchboard.api.ProxyException;
  * Typed reads of a caller's JSON with OpenAI-style 400s: every wrong type names the field ({@code param}) and says
  * what was expected and what came. A JSON null counts as "not given", as OpenAI treats it for optional fields.
  */
-final class JsonFields {
+public final class JsonFields {
 
     private JsonFields() {
     }
 
-    static boolean absent(JsonNode node) {
+    public static boolean absent(JsonNode node) {
         return node == null || node.isNull() || node.isMissingNode();
     }
 
-    static ProxyException invalid(String param, String message) {
+    public static ProxyException invalid(String param, String message) {
         return ProxyException.invalid("Invalid '" + param + "': " + message, param);
     }
 
-    static ProxyException wrongType(String param, String expected, JsonNode got) {
+    public static ProxyException wrongType(String param, String expected, JsonNode got) {
         return invalid(param, "expected " + expected + ", but got " + describe(got) + ".");
     }
 
-    static ProxyException missing(String param) {
+    public static ProxyException missing(String param) {
         return ProxyException.invalid("Missing required parameter: '" + param + "'.", param);
     }
 
     /** What the caller sent, in words: "a number", "an array", "the string \"x\"". */
-    static String describe(JsonNode node) {
+    public static String describe(JsonNode node) {
         if (absent(node)) {
             return "null";
         }
@@ -45,7 +45,7 @@ final class JsonFields {
         };
     }
 
-    static String string(JsonNode node, String param) {
+    public static String string(JsonNode node, String param) {
         if (absent(node)) {
             return null;
         }
@@ -55,7 +55,7 @@ final class JsonFields {
         return node.textValue();
     }
 
-    static String requiredString(JsonNode node, String param) {
+    public static String requiredString(JsonNode node, String param) {
         String value = string(node, param);
         if (value == null) {
             throw missing(param);
@@ -63,7 +63,7 @@ final class JsonFields {
         return value;
     }
 
-    static Boolean bool(JsonNode node, String param) {
+    public static Boolean bool(JsonNode node, String param) {
         if (absent(node)) {
             return null;
         }
@@ -73,7 +73,7 @@ final class JsonFields {
         return node.booleanValue();
     }
 
-    static Integer integer(JsonNode node, String param) {
+    public static Integer integer(JsonNode node, String param) {
         if (absent(node)) {
             return null;
         }
@@ -83,7 +83,7 @@ final class JsonFields {
         return node.intValue();
     }
 
-    static Long longValue(JsonNode node, String param) {
+    public static Long longValue(JsonNode node, String param) {
         if (absent(node)) {
             return null;
         }
@@ -94,7 +94,7 @@ final class JsonFields {
     }
 
     /** A number within [min, max]. */
-    static Double number(JsonNode node, String param, double min, double max) {
+    public static Double number(JsonNode node, String param, double min, double max) {
         if (absent(node)) {
             return null;
         }
@@ -109,7 +109,7 @@ final class JsonFields {
         return value;
     }
 
-    static ObjectNode object(JsonNode node, String param) {
+    public static ObjectNode object(JsonNode node, String param) {
         if (absent(node)) {
             return null;
         }
@@ -119,7 +119,7 @@ final class JsonFields {
         return (ObjectNode) node;
     }
 
-    static ArrayNode array(JsonNode node, String param) {
+    public static ArrayNode array(JsonNode node, String param) {
         if (absent(node)) {
             return null;
         }

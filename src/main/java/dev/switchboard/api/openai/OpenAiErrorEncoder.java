@@ -22,7 +22,7 @@ public final class OpenAiErrorEncoder {
     }
 
     /** The error's own code, or the one OpenAI (or OpenRouter, where OpenAI has none) uses for its kind. */
-    static String code(ProxyError error) {
+    public static String code(ProxyError error) {
         if (error.code() != null) {
             return error.code();
         }

@@ -27,7 +27,7 @@ import static dev.switchboard.api.openai.JsonFields.wrongType;
  * they stand, become the system prompt (our neutral request has no system turns); tool messages become tool results
  * in a USER message, consecutive ones merged, because that is where every other protocol carries them.
  */
-final class OpenAiMessages {
+public final class OpenAiMessages {
 
     record Parsed(List<ContentPart> system, List<ChatMessage> messages) {
     }
@@ -189,6 +189,15 @@ final class OpenAiMessages {
         } else {
             throw wrongType(param, "an object with a 'url'", node);
         }
+        return imageUrl(url, urlParam);
+    }
+
+    /**
+     * An image given as an http(s) URL or a base64 data URL, as OpenAI's protocols (Chat Completions and Responses)
+     * take it; {@code param} names the field in the 400 for anything else.
+     */
+    public static ContentPart.Image imageUrl(String url, String param) {
+        String urlParam = param;
         String lower = url.toLowerCase(Locale.ROOT);
         if (lower.startsWith("https://") || lower.startsWith("http://")) {
             return ContentPart.Image.fromUrl(url);
