@@ -665,6 +665,7 @@ final class ProxyExchange {
             services.health.onFailure(endpointId, UpstreamErrorKind.SERVER_ERROR, null);
         } else {
             services.health.onSuccess(endpointId);
+            services.sticky.served(plan.session(), endpointId); // the session's next request comes back here
         }
         // adapters raise statuses only with their errors: an answer that came through came with a 200
         Integer status = error == null ? Integer.valueOf(200) : sample.httpStatus();

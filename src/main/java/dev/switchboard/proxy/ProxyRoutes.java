@@ -185,7 +185,9 @@ public class ProxyRoutes {
             request = dialect.parse(body).withRouting(RoutingExtensions.parse(body));
             ProxyRequest parsed = request;
             RoutePlan plan = new RoutePlanner(services.catalog.current(), services.stats::forEndpoint,
-                    services.health).plan(request.routing(), request.chat());
+                    services.health).plan(request.routing(), request.chat(), services.sticky.lookup(
+                    key == null ? null : key.id(), request.routing(), request.chat(),
+                    ctx.request().getHeader("x-session-id")));
             Context context = Vertx.currentContext();
             if (key == null || !key.limits().any()) {
                 start(ctx, context, dialect, request, plan, key, null, receivedNanos);

@@ -9,6 +9,7 @@ import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.UpstreamTarget;
 import dev.switchboard.providers.UpstreamTargets;
 import dev.switchboard.routing.EndpointHealth;
+import dev.switchboard.routing.StickySessions;
 import dev.switchboard.stats.SampleRecorder;
 import dev.switchboard.stats.StatsSnapshot;
 import dev.switchboard.usage.GenerationLog;
@@ -60,6 +61,9 @@ public class ProxyServices {
 
     @Inject
     ProxyObservers observers;
+
+    @Inject
+    StickySessions sticky;
 
     /** The last target built per endpoint id, with the catalog endpoint it was built for. */
     private final ConcurrentHashMap<Long, CachedTarget> targetCache = new ConcurrentHashMap<>();

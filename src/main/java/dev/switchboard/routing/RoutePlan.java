@@ -9,12 +9,22 @@ import java.util.stream.Collectors;
  * @param requestedModel the model as the caller wrote it
  * @param candidates     in attempt order: the requested model's endpoints, then each fallback model's
  * @param excluded       every endpoint considered and left out, with why
+ * @param session        the session the request belongs to, against which the endpoint that serves it is recorded
+ *                       ({@link StickySession#NONE} for none)
+ * @param stuck          whether the session's last endpoint was moved first (stickiness beat the default order)
  */
-public record RoutePlan(String requestedModel, List<Candidate> candidates, List<Exclusion> excluded) {
+public record RoutePlan(String requestedModel, List<Candidate> candidates, List<Exclusion> excluded,
+                        StickySession session, boolean stuck) {
 
     public RoutePlan {
         candidates = List.copyOf(candidates);
         excluded = List.copyOf(excluded);
+        session = session == null ? StickySession.NONE : session;
+    }
+
+    /** A plan outside any session. */
+    public RoutePlan(String requestedModel, List<Candidate> candidates, List<Exclusion> excluded) {
+        this(requestedModel, candidates, excluded, StickySession.NONE, false);
     }
 
     /**

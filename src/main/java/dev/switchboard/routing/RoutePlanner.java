@@ -34,7 +34,9 @@ import java.util.stream.Collectors;
  *   <li>Order: an explicit {@code order} first (the rest after it); else {@code sort}; else the model's original
  *       vendor first, then lowest recent TTFT, endpoints without data after by price. Then the latency/throughput
  *       preferences (meeting, no data, failing) and health (open or cooling-down circuits last, kept for when
- *       nothing else is left) as stable partitions.</li>
+ *       nothing else is left) as stable partitions. Within a session ({@link StickySession}) and without an explicit
+ *       order, sort or pin, the endpoint that served the session last goes first while it is healthy, so the
+ *       provider's prompt cache keeps hitting.</li>
  *   <li>Each fallback model's candidates follow, under the same filters bar the pin and the order.</li>
  * </ol>
  * An explicit {@code sort} wins over a {@code :nitro}/{@code :floor} suffix; a fallback model may carry its own
@@ -69,15 +71,24 @@ public final class RoutePlanner {
             null, null, null, null, null, null, null, null, null);
 
     public RoutePlan plan(RoutingRequest routing, ChatRequest chat) {
-        return plan(routing, chat, false);
+        return plan(routing, chat, false, StickySession.NONE);
+    }
+
+    /**
+     * As {@link #plan(RoutingRequest, ChatRequest)}, within a session: when the request gives no order, sort or
+     * {@code :provider}, the endpoint that served the session last goes first while it is healthy (circuit closed,
+     * not cooling down) and meets the caller's latency/throughput preferences as well as the default first does.
+     */
+    public RoutePlan plan(RoutingRequest routing, ChatRequest chat, StickySession session) {
+        return plan(routing, chat, false, session);
     }
 
     /** An embeddings request: the same resolution, filters and order, over embedding models only. */
     public RoutePlan planEmbeddings(RoutingRequest routing) {
-        return plan(routing, NO_CHAT, true);
+        return plan(routing, NO_CHAT, true, StickySession.NONE);
     }
 
-    private RoutePlan plan(RoutingRequest routing, ChatRequest chat, boolean embeddings) {
+    private RoutePlan plan(RoutingRequest routing, ChatRequest chat, boolean embeddings, StickySession session) {
         Resolved main = resolve(routing.model(), "model");
         checkKind(main.model(), embeddings, "model");
         checkProviders(routing.order(), "provider.order");
@@ -101,8 +112,13 @@ public final class RoutePlanner {
         List<Left> left = new ArrayList<>();
 
         List<CatalogEndpoint> kept = filter(main.model(), main.pin(), true, routing, chat, used, left);
-        candidates.addAll(order(kept, routing, sort, true).stream()
-                .map(e -> new Candidate(e, main.model().slug(), false)).toList());
+        List<CatalogEndpoint> ordered = order(kept, routing, sort, true);
+        boolean stuck = false;
+        if (session != null && session.endpointId() != null && sort == null && main.pin() == null
+                && routing.order().isEmpty()) {
+            stuck = stick(ordered, session.endpointId(), routing);
+        }
+        candidates.addAll(ordered.stream().map(e -> new Candidate(e, main.model().slug(), false)).toList());
         Set<Long> seen = new HashSet<>();
         candidates.forEach(c -> seen.add(c.endpoint().id()));
         for (Resolved fallback : fallbacks) {
@@ -119,7 +135,8 @@ public final class RoutePlanner {
         for (Left l : left) {
             excluded.putIfAbsent(l.exclusion().endpointSlug(), l.exclusion());
         }
-        RoutePlan plan = new RoutePlan(routing.model(), candidates, List.copyOf(excluded.values()));
+        RoutePlan plan = new RoutePlan(routing.model(), candidates, List.copyOf(excluded.values()),
+                session == null ? StickySession.NONE : session, stuck);
         if (candidates.isEmpty()) {
             throw noCandidate(main.model(), plan, left);
         }
@@ -279,6 +296,27 @@ public final class RoutePlanner {
         List<CatalogEndpoint> ordered = new ArrayList<>(listed);
         ordered.addAll(byPreference(rest, routing));
         return byHealth(ordered);
+    }
+
+    /**
+     * Moves the session's endpoint first when it is a candidate, healthy, and in the best preference tier present;
+     * true when it was moved (or already first).
+     */
+    private boolean stick(List<CatalogEndpoint> ordered, long endpointId, RoutingRequest routing) {
+        if (health.state(endpointId) != EndpointHealth.State.HEALTHY) {
+            return false;
+        }
+        for (int i = 0; i < ordered.size(); i++) {
+            CatalogEndpoint e = ordered.get(i);
+            if (e.id() == endpointId) {
+                if (preferenceTier(e, routing) > preferenceTier(ordered.getFirst(), routing)) {
+                    return false;
+                }
+                ordered.add(0, ordered.remove(i));
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Original vendor first, then lowest recent TTFT; no data after data, by price. */

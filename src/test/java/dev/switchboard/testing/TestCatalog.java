@@ -67,6 +67,9 @@ public final class TestCatalog {
     /** route-echo alone: its 401 is the caller's answer. */
     public static final String SECRETS_ECHO = "routelab/secrets-echo";
 
+    /** route-openai (sticky-oa) and route-anthropic (sticky-an), neither the original vendor: the stickiness test's. */
+    public static final String STICKY = "routelab/sticky";
+
     /** Catalog text written by someone hostile (an operator file is text anyone with the repo may edit): see {@link #hostileFile}. */
     public static final String SCRIPT = "<script>alert(1)</script>";
     public static final String BREAKOUT = "\"><img src=x onerror=alert(1)>";
@@ -635,5 +638,22 @@ public final class TestCatalog {
                     upstream_id: counter-oa
                     pricing: {input: 1.00, output: 2.00}
                     supported_parameters: [tools, tool_choice, temperature, max_tokens]
+              - slug: routelab/sticky
+                name: Sticky Router
+                vendor: routelab
+                description: Two providers and no original vendor, so recent TTFT alone orders them.
+                released: 2018-01-12
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: route-openai
+                    upstream_id: sticky-oa
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: route-anthropic
+                    upstream_id: sticky-an
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
             """;
 }
