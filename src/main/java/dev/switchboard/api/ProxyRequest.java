@@ -14,11 +14,22 @@ import dev.switchboard.routing.RoutingRequest;
  * @param includeUsage   OpenAI: whether the caller asked for the usage chunk ({@code stream_options.include_usage});
  *                       the gateway sends usage at the end of every stream regardless, so this is informative only
  * @param body           the caller's JSON body, for the pass-through path; routing extensions still in it
+ * @param hedge          what the caller asked of hedged requests ({@code provider.hedge} and side effects)
  */
 public record ProxyRequest(ChatRequest chat, RoutingRequest routing, boolean stream, boolean includeUsage,
-                           ObjectNode body) {
+                           ObjectNode body, HedgeRequest hedge) {
+
+    /** As the dialects parse it: no hedging asked until {@link #withHedge} says otherwise. */
+    public ProxyRequest(ChatRequest chat, RoutingRequest routing, boolean stream, boolean includeUsage,
+                        ObjectNode body) {
+        this(chat, routing, stream, includeUsage, body, HedgeRequest.NOT_GIVEN);
+    }
 
     public ProxyRequest withRouting(RoutingRequest routing) {
-        return new ProxyRequest(chat, routing, stream, includeUsage, body);
+        return new ProxyRequest(chat, routing, stream, includeUsage, body, hedge);
+    }
+
+    public ProxyRequest withHedge(HedgeRequest hedge) {
+        return new ProxyRequest(chat, routing, stream, includeUsage, body, hedge);
     }
 }

@@ -59,11 +59,16 @@ import java.util.function.Supplier;
 /**
  * One proxied request from its plan to its last byte: tries the plan's candidates in order, fails over on
  * provider-side errors until the first byte has gone to the caller, then streams (or answers) in the caller's
- * protocol, and records every attempt (a traffic sample each) and the generation. Everything runs on the request's
+ * protocol, and records every attempt (a traffic sample each) and the generation. A hedged request (see
+ * {@link HedgePolicy}) may race a second candidate against the first until one produces: at most two attempts are in
+ * flight, and only before the first token (or whole answer) has been chosen. Everything runs on the request's
  * event-loop context: upstream results are handed back to it, so the fields need no locks. Observers (metrics,
  * traces, request logs) hear of each step through {@link RequestObservation}; with none, no event is built.
  */
 final class ProxyExchange {
+
+    /** On the response when a hedge was launched (and the headers had not gone out yet). */
+    static final String HEDGED_HEADER = "x-switchboard-hedged";
 
     private final HttpServerResponse response;
     private final Context context;
@@ -92,15 +97,24 @@ final class ProxyExchange {
 
     private final List<AttemptRecord> attempts = new ArrayList<>();
     private final List<AttemptFailure> failures = new ArrayList<>();
-    private final List<ChatEvent> held = new ArrayList<>();
-    private final List<SseEvent> heldRaw = new ArrayList<>();
 
     private int attemptsMade;
+    /** The index of the first candidate not yet tried: where fail-over (or a hedge) goes on from. */
+    private int untried;
     /** Time spent waiting on upstream calls, so that the rest is the gateway's own (its overhead). */
     private long upstreamNanos;
+    /** Upstream calls under way, and since when at least one was (racing calls overlap: their union is counted). */
+    private int inFlight;
+    private long waitingSince;
     /** The last attempt that failed over, for the fail-over event of the next one. */
     private AttemptFinished lastFailed;
+    /** The attempt that serves the caller once committed; before that, the first of the racing ones. */
     private Attempt current;
+    /** The second candidate racing {@code current} before either produced; null when none races. */
+    private Attempt hedge;
+    /** Whether this request has launched its one hedge. */
+    private boolean hedged;
+    private long hedgeTimer = -1;
     private boolean finished;
     private boolean headersSent;
     private boolean committed;
@@ -127,6 +141,13 @@ final class ProxyExchange {
         boolean sawToken;
         /** This attempt continues a stream that another one began (its request ends on the text sent so far). */
         boolean continuing;
+        /** Stream events held back until this attempt is chosen (fail-over and hedging stay possible till then). */
+        final List<ChatEvent> held = new ArrayList<>();
+        final List<SseEvent> heldRaw = new ArrayList<>();
+        /** Launched as the hedge of a slow first attempt. */
+        boolean isHedge;
+        /** Cancelled because the other racing attempt produced first. */
+        boolean lostRace;
 
         Attempt(Candidate candidate, int index) {
             this.candidate = candidate;
@@ -190,28 +211,40 @@ final class ProxyExchange {
         next(0);
     }
 
+    /** Fail-over: the next available candidate from {@code index} on goes out; none left ends the request. */
     private void next(int index) {
         if (finished) {
             return;
         }
-        List<Candidate> candidates = plan.candidates();
         boolean resuming = continuation != null && continuation.resuming();
-        if (index >= candidates.size() || attemptsMade >= services.config.maxAttempts()) {
+        if (launch(index, false) == null) {
             if (resuming) {
                 endInterrupted(null, null);
             } else {
                 failAll();
             }
-            return;
         }
-        Candidate candidate = candidates.get(index);
-        CatalogEndpoint endpoint = candidate.endpoint();
-        if (resuming && !canContinueAt(endpoint)) {
-            next(index + 1);
-            return;
-        }
+    }
+
+    /**
+     * Sends the first available candidate from {@code index} on, as the primary attempt or as the hedge; those whose
+     * circuit or cool-down holds them back are skipped (as failures the final error tells of), and while a stream is
+     * being continued so are those that cannot continue it. Returns null when no candidate is left or the attempt
+     * limit is reached. The attempt may have failed already when this returns (no way to call its provider).
+     */
+    private Attempt launch(int index, boolean asHedge) {
+        List<Candidate> candidates = plan.candidates();
+        boolean resuming = !asHedge && continuation != null && continuation.resuming();
         EndpointHealth health = services.health;
-        if (!health.tryAcquire(endpoint.id())) {
+        while (index < candidates.size() && attemptsMade < services.config.maxAttempts()) {
+            CatalogEndpoint endpoint = candidates.get(index).endpoint();
+            if (resuming && !canContinueAt(endpoint)) {
+                index++;
+                continue;
+            }
+            if (health.tryAcquire(endpoint.id())) {
+                break;
+            }
             Duration wait = availableIn(endpoint);
             String slug = endpoint.slug();
             String provider = endpoint.provider().slug();
@@ -223,13 +256,34 @@ final class ProxyExchange {
                         "a trial call to it is already under way after repeated failures", wait);
                 case HEALTHY -> AttemptFailure.skipped(slug, provider, "unavailable", wait);
             });
-            next(index + 1);
-            return;
+            index++;
         }
+        untried = index;
+        if (index >= candidates.size() || attemptsMade >= services.config.maxAttempts()) {
+            return null;
+        }
+        untried = index + 1;
+        Candidate candidate = candidates.get(index);
+        CatalogEndpoint endpoint = candidate.endpoint();
         attemptsMade++;
         Attempt attempt = new Attempt(candidate, index);
         attempt.continuing = resuming;
-        current = attempt;
+        if (inFlight++ == 0) {
+            waitingSince = attempt.sentNanos;
+        }
+        if (asHedge) {
+            attempt.isHedge = true;
+            hedge = attempt;
+        } else {
+            current = attempt;
+            armHedge(attempt);
+        }
+        send(attempt);
+        return attempt;
+    }
+
+    private void send(Attempt attempt) {
+        CatalogEndpoint endpoint = attempt.endpoint();
         ProviderAdapter adapter;
         UpstreamTarget target;
         try {
@@ -302,13 +356,79 @@ final class ProxyExchange {
         return headers.isEmpty() ? options : options.withTraceHeaders(headers);
     }
 
+    // ---- hedging
+
+    /** Sets the timer after which a second candidate races this first attempt, if the request is hedged. */
+    private void armHedge(Attempt primary) {
+        cancelHedgeTimer();
+        if (hedged || untried >= plan.candidates().size()) {
+            return; // one hedge per request; nobody left to race
+        }
+        long after = services.hedging.thresholdMs(request.hedge(), primary.candidate.modelSlug(),
+                services.stats.forEndpoint(primary.endpoint().id()).routingTtft(), request.stream());
+        if (after == HedgePolicy.NEVER) {
+            return;
+        }
+        long[] id = new long[1];
+        id[0] = services.vertx.setTimer(Math.max(1, after), t -> context.runOnContext(x -> {
+            if (hedgeTimer == id[0]) {
+                hedgeTimer = -1;
+                launchHedge(primary);
+            }
+        }));
+        hedgeTimer = id[0];
+    }
+
+    /** The threshold passed with nothing from the first attempt: the next candidate goes out beside it. */
+    private void launchHedge(Attempt primary) {
+        if (finished || committed || hedged || hedge != null || primary != current) {
+            return;
+        }
+        hedged = true;
+        if (launch(untried, true) == null) {
+            hedged = false; // nothing could be sent: no hedge happened
+        }
+    }
+
+    /** The first to produce wins the race: the other is cancelled at once and recorded as a lost hedge. */
+    private void win(Attempt winner) {
+        cancelHedgeTimer();
+        Attempt loser = winner == current ? hedge : current;
+        current = winner;
+        hedge = null;
+        if (loser != null) {
+            loser.lostRace = true;
+            if (loser.upstream != null) {
+                loser.upstream.cancel();
+            }
+            loser.held.clear();
+            loser.heldRaw.clear();
+            attemptEnded(loser, UpstreamError.of(UpstreamErrorKind.CANCELLED, "cancelled: "
+                    + winner.endpoint().provider().slug() + " (the " + (winner.isHedge ? "hedge" : "first attempt")
+                    + ") produced first"));
+        }
+    }
+
+    private void cancelHedgeTimer() {
+        if (hedgeTimer >= 0) {
+            services.vertx.cancelTimer(hedgeTimer);
+            hedgeTimer = -1;
+        }
+    }
+
+    /** Whether events of this attempt still matter: it is the one serving or one of the two racing. */
+    private boolean racing(Attempt attempt) {
+        return !finished && (attempt == current || attempt == hedge);
+    }
+
     // ---- whole answers
 
     /** @param passedThrough the provider's own body to send back, or null to encode {@code answer} */
     private void onAnswer(Attempt attempt, ChatResponse answer, Supplier<byte[]> passedThrough) {
-        if (finished || attempt != current) {
+        if (!racing(attempt)) {
             return;
         }
+        win(attempt);
         attempt.measure.onResponse(answer);
         if (observeContent) {
             observation.answer(attempt.started, answer);
@@ -331,13 +451,14 @@ final class ProxyExchange {
     // ---- streams
 
     private void onEvent(Attempt attempt, ChatEvent event) {
-        if (finished || attempt != current) {
+        if (!racing(attempt)) {
             return;
         }
         observe(attempt, event);
         if (!committed) {
-            held.add(event);
+            attempt.held.add(event);
             if (opens(event)) {
+                win(attempt);
                 commit(attempt);
             }
             return;
@@ -357,7 +478,7 @@ final class ProxyExchange {
     }
 
     private void onRawEvent(Attempt attempt, PassThrough.Event event) {
-        if (finished || attempt != current) {
+        if (!racing(attempt)) {
             return;
         }
         boolean opens = false;
@@ -367,9 +488,10 @@ final class ProxyExchange {
         }
         if (!committed) {
             if (event.sse() != null) {
-                heldRaw.add(event.sse());
+                attempt.heldRaw.add(event.sse());
             }
             if (opens) {
+                win(attempt);
                 commit(attempt);
             }
             return;
@@ -411,27 +533,27 @@ final class ProxyExchange {
             streamHeaders(attempt);
         }
         if (attempt.writer != null) {
-            for (SseEvent event : heldRaw) {
+            for (SseEvent event : attempt.heldRaw) {
                 write(attempt.writer.frame(event));
             }
-            heldRaw.clear();
+            attempt.heldRaw.clear();
             return;
         }
         encoder = dialect.streamEncoder(served(attempt, null), excludeReasoning);
-        for (ChatEvent event : held) {
+        for (ChatEvent event : attempt.held) {
             emit(event);
         }
-        held.clear();
+        attempt.held.clear();
     }
 
     private void onStreamFailure(Attempt attempt, Throwable failure) {
-        if (finished || attempt != current) {
+        if (!racing(attempt)) {
             return;
         }
         UpstreamError error = classify(failure);
         if (!committed) {
-            held.clear();
-            heldRaw.clear();
+            attempt.held.clear();
+            attempt.heldRaw.clear();
             attemptFailed(attempt, error);
             return;
         }
@@ -465,11 +587,12 @@ final class ProxyExchange {
     }
 
     private void onStreamEnd(Attempt attempt) {
-        if (finished || attempt != current) {
+        if (!racing(attempt)) {
             return;
         }
         if (!committed) {
             // a well-formed stream with nothing in it: still the provider's answer
+            win(attempt);
             commit(attempt);
         }
         BigDecimal cost = cost(attempt);
@@ -541,8 +664,9 @@ final class ProxyExchange {
         }
         if (!headersSent) {
             // a slow first token: the caller's connection must not idle out; fail-over stays possible, as a
-            // comment carries nothing the caller keeps, but the headers now name the provider being tried
-            streamHeaders(current);
+            // comment carries nothing the caller keeps, but the headers now name the provider being tried -- unless
+            // a hedge races it or may, when which provider serves is not known yet (the first chunk will say)
+            streamHeaders(hedge != null || hedgeTimer >= 0 ? null : current);
         }
         write(StreamEncoder.KEEP_ALIVE);
     }
@@ -561,9 +685,17 @@ final class ProxyExchange {
         // a 429 puts the endpoint in a cool-down (even without a Retry-After): when it ends is when a retry may pass
         failures.add(AttemptFailure.failed(attempt.endpoint().slug(), attempt.endpoint().provider().slug(), error,
                 error.kind() == UpstreamErrorKind.RATE_LIMITED ? availableIn(attempt.endpoint()) : null));
+        Attempt other = attempt == hedge ? current : attempt == current ? hedge : null;
+        if (other != null) {
+            // one of two racing failed: the other goes on alone, and fail-over waits on it
+            current = other;
+            hedge = null;
+            return;
+        }
+        cancelHedgeTimer(); // the next candidate's attempt sets its own, as long as no hedge went out
         if (FailoverOutcome.tryNext(error)) {
             lastFailed = attempt.ended;
-            next(attempt.index + 1);
+            next(untried);
         } else {
             failAll();
         }
@@ -581,6 +713,7 @@ final class ProxyExchange {
         }
         finished = true;
         stopKeepAlive();
+        cancelHedgeTimer();
         FailoverOutcome outcome = FailoverOutcome.of(plan, failures);
         ProxyError error = outcome.error();
         if (headersSent) {
@@ -637,6 +770,14 @@ final class ProxyExchange {
     private Attempt abandon(String why) {
         finished = true;
         stopKeepAlive();
+        cancelHedgeTimer();
+        if (hedge != null) {
+            if (hedge.upstream != null) {
+                hedge.upstream.cancel();
+            }
+            attemptEnded(hedge, UpstreamError.of(UpstreamErrorKind.CANCELLED, why));
+            hedge = null;
+        }
         Attempt attempt = current;
         if (attempt != null) {
             if (attempt.upstream != null) {
@@ -655,7 +796,9 @@ final class ProxyExchange {
         Sample sample = attempt.measure.toSample(error, now);
         services.samples.record(sample);
         attempt.ttftMs = sample.ttftMs();
-        upstreamNanos += now - attempt.sentNanos;
+        if (--inFlight == 0) {
+            upstreamNanos += now - waitingSince;
+        }
         long endpointId = attempt.endpoint().id();
         if (error != null && error.kind() == UpstreamErrorKind.CANCELLED) {
             services.health.release(endpointId);
@@ -676,9 +819,10 @@ final class ProxyExchange {
         }
         attempts.add(new AttemptRecord(attempt.endpoint().provider().slug(), endpointId, attempt.candidate.modelSlug(),
                 attempt.endpoint().upstreamId(), sample.outcome().id(), status,
-                error == null ? null : error.kind().name().toLowerCase(java.util.Locale.ROOT),
+                attempt.lostRace ? AttemptRecord.HEDGE_LOST
+                        : error == null ? null : error.kind().name().toLowerCase(java.util.Locale.ROOT),
                 error == null ? null : error.getMessage(), millis(attempt.sentNanos - startNanos), sample.ttftMs(),
-                sample.latencyMs(), attempt.continuing));
+                sample.latencyMs(), attempt.continuing, attempt.isHedge, cost(attempt)));
     }
 
     private void logGeneration(Attempt served, String status, int httpStatus, BigDecimal cost,
@@ -725,6 +869,9 @@ final class ProxyExchange {
 
     private void servedHeaders(Attempt attempt) {
         response.putHeader("x-switchboard-generation-id", generationId);
+        if (hedged) {
+            response.putHeader(HEDGED_HEADER, "true");
+        }
         if (attempt != null) {
             response.putHeader("x-switchboard-provider", attempt.endpoint().provider().slug());
             response.putHeader("x-switchboard-model", attempt.candidate.modelSlug());

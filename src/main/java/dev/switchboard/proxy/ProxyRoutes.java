@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.api.HedgeRequest;
 import dev.switchboard.api.ProxyError;
 import dev.switchboard.api.ProxyErrorType;
 import dev.switchboard.api.ProxyException;
@@ -182,7 +183,8 @@ public class ProxyRoutes {
                         + "at most " + services.config.maxMessages() + " (switchboard.proxy.max-messages).",
                         dialect.messagesField());
             }
-            request = dialect.parse(body).withRouting(RoutingExtensions.parse(body));
+            request = dialect.parse(body).withRouting(RoutingExtensions.parse(body))
+                    .withHedge(HedgeRequest.parse(body, ctx.request().getHeader(HedgeRequest.NO_HEDGE_HEADER)));
             ProxyRequest parsed = request;
             RoutePlan plan = new RoutePlanner(services.catalog.current(), services.stats::forEndpoint,
                     services.health).plan(request.routing(), request.chat(), services.sticky.lookup(

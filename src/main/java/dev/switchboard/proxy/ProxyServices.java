@@ -65,6 +65,9 @@ public class ProxyServices {
     @Inject
     StickySessions sticky;
 
+    @Inject
+    HedgePolicy hedging;
+
     /** The last target built per endpoint id, with the catalog endpoint it was built for. */
     private final ConcurrentHashMap<Long, CachedTarget> targetCache = new ConcurrentHashMap<>();
 

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SimPlanner {
 
+    private static final long SLOW_TAIL_SALT = 0x51035107A11L;
     private final long seed;
     private final Map<String, SplittableRandom> sequences = new ConcurrentHashMap<>();
 
@@ -36,6 +37,11 @@ final class SimPlanner {
 
         SimFault fault = fault(profile, faultDraw, streamFaultDraw);
         long ttft = Math.round(profile.ttftMs() * Math.exp(profile.ttftSpread() * ttftNormal));
+        // the slow tail draws from its own generator, so a profile without it draws the same plans as before
+        if (profile.slowFirstTokenRate() > 0
+                && new SplittableRandom(requestSeed ^ SLOW_TAIL_SALT).nextDouble() < profile.slowFirstTokenRate()) {
+            ttft = Math.round(profile.slowFirstTokenMs());
+        }
         int length = (int) Math.max(1, Math.round(profile.outputTokens()
                 * Math.exp(profile.outputTokensSpread() * lengthNormal)));
         return new SimPlan(profile, fault, ttft, length, position, contentSeed);

@@ -43,6 +43,9 @@ import java.util.stream.DoubleStream;
  *        intact); SSE carries no checksum, so an SSE stream or a whole answer gets the malformed chunk or body
  * @param badFramingCutBytes where broken framing cuts an event-stream frame: after this many of its bytes (below the
  *        12 of the prelude cuts the prelude); 0 cuts it in half, inside its payload
+ * @param slowFirstTokenRate a heavy TTFT tail: this share of requests waits {@code slowFirstTokenMs} for its first
+ *        token instead of the drawn TTFT (a provider's queueing or cold start; the benchmark of hedged requests)
+ * @param slowFirstTokenMs the TTFT of a request in the slow tail
  */
 public record SimProfile(
         double ttftMs,
@@ -67,11 +70,13 @@ public record SimProfile(
         double slowDripRate,
         int dripIntervalMs,
         double badChecksumRate,
-        int badFramingCutBytes) {
+        int badFramingCutBytes,
+        double slowFirstTokenRate,
+        double slowFirstTokenMs) {
 
     /** A healthy, mid-sized hosted model. */
     public static final SimProfile DEFAULT = new SimProfile(400, 0.35, 80, 120, 0.4,
-            0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2000, 0, 0);
+            0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2000, 0, 0, 0, 0);
 
     public SimProfile {
         List<String> problems = problems(ttftMs, ttftSpread, tokensPerSecond, outputTokens, outputTokensSpread,
@@ -79,6 +84,12 @@ public record SimProfile(
                         serverErrorRate, hangRate, rateLimitedNoRetryAfterRate, badGatewayRate},
                 new double[] {abortRate, malformedRate, midStreamErrorRate, resetAfterHeadersRate, stallRate,
                         badFramingRate, slowDripRate, badChecksumRate});
+        if (!(slowFirstTokenRate >= 0 && slowFirstTokenRate <= 1)) {
+            problems.add("slowFirstTokenRate must be between 0 and 1");
+        }
+        if (!(slowFirstTokenMs >= 0)) {
+            problems.add("slowFirstTokenMs must be >= 0");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
@@ -145,6 +156,8 @@ public record SimProfile(
         private int dripIntervalMs;
         private double badChecksumRate;
         private int badFramingCutBytes;
+        private double slowFirstTokenRate;
+        private double slowFirstTokenMs;
 
         private Builder(SimProfile p) {
             ttftMs = p.ttftMs;
@@ -170,6 +183,8 @@ public record SimProfile(
             dripIntervalMs = p.dripIntervalMs;
             badChecksumRate = p.badChecksumRate;
             badFramingCutBytes = p.badFramingCutBytes;
+            slowFirstTokenRate = p.slowFirstTokenRate;
+            slowFirstTokenMs = p.slowFirstTokenMs;
         }
 
         public Builder ttftMs(double v) { ttftMs = v; return this; }
@@ -195,13 +210,15 @@ public record SimProfile(
         public Builder dripIntervalMs(int v) { dripIntervalMs = v; return this; }
         public Builder badChecksumRate(double v) { badChecksumRate = v; return this; }
         public Builder badFramingCutBytes(int v) { badFramingCutBytes = v; return this; }
+        public Builder slowFirstTokenRate(double v) { slowFirstTokenRate = v; return this; }
+        public Builder slowFirstTokenMs(double v) { slowFirstTokenMs = v; return this; }
 
         public SimProfile build() {
             return new SimProfile(ttftMs, ttftSpread, tokensPerSecond, outputTokens, outputTokensSpread,
                     rateLimitedRate, retryAfterSeconds, overloadedRate, unavailableRate, serverErrorRate, hangRate,
                     abortRate, malformedRate, midStreamErrorRate, rateLimitedNoRetryAfterRate, badGatewayRate,
                     resetAfterHeadersRate, stallRate, badFramingRate, slowDripRate, dripIntervalMs, badChecksumRate,
-                    badFramingCutBytes);
+                    badFramingCutBytes, slowFirstTokenRate, slowFirstTokenMs);
         }
     }
 }

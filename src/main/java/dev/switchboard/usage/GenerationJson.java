@@ -70,6 +70,8 @@ final class GenerationJson {
             if (a.continuation()) {
                 json.put("continuation", true);
             }
+            json.put("hedge", a.hedge());
+            json.put("cost", a.cost() == null ? null : new RawValue(a.cost().stripTrailingZeros().toPlainString()));
             list.add(json);
         }
         return list;
@@ -84,7 +86,8 @@ final class GenerationJson {
             list.add(new AttemptRecord(text(a, "provider"), a.path("endpoint_id").asLong(), text(a, "model"),
                     text(a, "upstream_model"), text(a, "outcome"), integer(a, "http_status"), text(a, "error_kind"),
                     text(a, "message"), a.path("started_after_ms").asInt(), integer(a, "ttft_ms"),
-                    a.path("latency_ms").asInt(), a.path("continuation").asBoolean(false)));
+                    a.path("latency_ms").asInt(), a.path("continuation").asBoolean(false),
+                    a.path("hedge").asBoolean(false), decimal(a, "cost")));
         }
         return list;
     }
@@ -92,6 +95,11 @@ final class GenerationJson {
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static java.math.BigDecimal decimal(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.decimalValue();
     }
 
     private static Integer integer(JsonNode node, String field) {

@@ -84,6 +84,8 @@ public class SwitchboardTestProfile implements QuarkusTestProfile {
         config.put("switchboard.proxy.idle-timeout", "3s");
         config.put("switchboard.proxy.total-timeout", "20s");
         config.put("switchboard.proxy.keep-alive-interval", "300ms");
+        // routelab/hedge-auto is hedged by its model setting (HedgedRequestsTest)
+        config.put("switchboard.hedge.models.\"" + TestCatalog.HEDGE_AUTO + "\".after-ms", "150");
         // an open circuit half-opens after a second, so a test can watch it recover
         config.put("switchboard.routing.circuit.open-duration", "1s");
         return config;

@@ -43,6 +43,13 @@ public final class TestCatalog {
     public static final String CHAOS = "routelab/chaos";
     /** The chaos suite's model with no backup: route-openai only (upstream chaos-solo). */
     public static final String CHAOS_SOLO = "routelab/chaos-solo";
+    /**
+     * The hedging tests': route-openai (original vendor, upstream hedge-oa), route-backup (hedge-bk), route-anthropic
+     * (hedge-an), in that order by {@code provider.order}; hedged only when a request asks.
+     */
+    public static final String HEDGE = "routelab/hedge";
+    /** As {@link #HEDGE} (upstreams hedge-auto-oa, hedge-auto-bk), hedged by the test profile's model setting. */
+    public static final String HEDGE_AUTO = "routelab/hedge-auto";
     /** A Bedrock-kind provider (Converse over SigV4, the binary event stream) served by the in-app simulator. */
     public static final String ROUTE_BEDROCK = "route-bedrock";
     /** As {@link #CHAOS} with route-bedrock (upstream chaos-br) as the faulty original vendor. */
@@ -416,6 +423,46 @@ public final class TestCatalog {
                     pricing: {input: 3.00, output: 6.00}
                     quantization: fp16
                     supported_parameters: [tools, tool_choice, temperature, top_p, stop, max_tokens, seed]
+              - slug: routelab/hedge
+                name: Hedge Router
+                vendor: routelab
+                description: Three providers, for hedged requests.
+                released: 2018-01-02
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: route-openai
+                    upstream_id: hedge-oa
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: route-backup
+                    upstream_id: hedge-bk
+                    pricing: {input: 3.00, output: 6.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: route-anthropic
+                    upstream_id: hedge-an
+                    pricing: {input: 2.00, output: 4.00}
+                    supported_parameters: [temperature, max_tokens]
+              - slug: routelab/hedge-auto
+                name: Hedge Auto Router
+                vendor: routelab
+                description: Hedged by its model setting.
+                released: 2018-01-02
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                endpoints:
+                  - provider: route-openai
+                    upstream_id: hedge-auto-oa
+                    original_vendor: true
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [temperature, max_tokens]
+                  - provider: route-backup
+                    upstream_id: hedge-auto-bk
+                    pricing: {input: 3.00, output: 6.00}
+                    supported_parameters: [temperature, max_tokens]
               - slug: routelab/solo
                 name: Solo Router
                 vendor: routelab
