@@ -319,6 +319,7 @@ final class ProxyExchange {
             }
             return;
         }
+        boolean resuming = attempt.continuing;
         ChatRequest chat = resuming ? continuation.request(request.chat(), endpoint.upstreamId())
                 : request.chat().withModel(endpoint.upstreamId());
         if (resuming) {
