@@ -140,13 +140,7 @@ class ResponsesSdkTest {
 
     @Test
     void functionToolRoundTrip() {
-        FunctionTool weather = FunctionTool.builder().name("get_weather").description("Weather in a city")
-                .parameters(FunctionTool.Parameters.builder()
-                        .putAdditionalProperty("type", JsonValue.from("object"))
-                        .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                        .putAdditionalProperty("required", JsonValue.from(List.of("city")))
-                        .build())
-                .strict(false).build();
+        FunctionTool weather = weatherTool();
         ResponseInputItem question = ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder()
                 .role(EasyInputMessage.Role.USER).content("What is the weather in Paris?").build());
         Response asked = openAi.responses().create(ResponseCreateParams.builder().model(TestCatalog.TOOLY)
@@ -169,6 +163,27 @@ class ResponsesSdkTest {
         assertThat(answered.status()).contains(ResponseStatus.COMPLETED);
         assertThat(answered.output()).noneMatch(ResponseOutputItem::isFunctionCall);
         assertThat(outputText(answered)).isNotBlank();
+    }
+
+    @Test
+    void streamedFunctionCallArgumentsAddUpToTheCompletedCall() {
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = openAi.responses().createStreaming(
+                ResponseCreateParams.builder().model(TestCatalog.TOOLY).input("What is the weather in Paris?")
+                        .addTool(weatherTool()).build())) {
+            stream.stream().forEach(events::add);
+        }
+        assertThat(events.getLast().isCompleted()).isTrue();
+        StringBuilder deltas = new StringBuilder();
+        events.stream().filter(ResponseStreamEvent::isFunctionCallArgumentsDelta)
+                .forEach(e -> deltas.append(e.asFunctionCallArgumentsDelta().delta()));
+        ResponseFunctionToolCall call = events.getLast().asCompleted().response().output().stream()
+                .filter(ResponseOutputItem::isFunctionCall).map(ResponseOutputItem::asFunctionCall)
+                .findFirst().orElseThrow();
+        assertThat(call.name()).isEqualTo("get_weather");
+        assertThat(read(deltas.toString())).isEqualTo(read(call.arguments()));
+        assertThat(events.stream().filter(ResponseStreamEvent::isFunctionCallArgumentsDone)
+                .map(e -> e.asFunctionCallArgumentsDone().arguments())).containsExactly(call.arguments());
     }
 
     @Test
@@ -209,6 +224,16 @@ class ResponsesSdkTest {
         assertThat(api.getString("data.requested_model")).isEqualTo(TestCatalog.SOLO);
         assertThat(api.getInt("data.usage.output_tokens"))
                 .isEqualTo(http.jsonPath().getInt("usage.output_tokens")).isPositive();
+    }
+
+    private static FunctionTool weatherTool() {
+        return FunctionTool.builder().name("get_weather").description("Weather in a city")
+                .parameters(FunctionTool.Parameters.builder()
+                        .putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                        .putAdditionalProperty("required", JsonValue.from(List.of("city")))
+                        .build())
+                .strict(false).build();
     }
 
     private static JsonNode openAiError(String body, int status) {
