@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import static dev.switchboard.api.openai.JsonFields.absent;
 import static dev.switchboard.api.openai.JsonFields.array;
@@ -42,7 +41,6 @@ import static dev.switchboard.api.openai.JsonFields.wrongType;
  */
 public final class OpenAiIngress {
 
-    private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
     private static final int MAX_STOP = 4;
 
     private OpenAiIngress() {
@@ -174,19 +172,7 @@ public final class OpenAiIngress {
                 throw missing(param + ".function");
             }
             ObjectNode function = object(tool.get("function"), param + ".function");
-            String name = requiredString(function.get("name"), param + ".function.name");
-            if (!NAME.matcher(name).matches()) {
-                throw invalid(param + ".function.name", "'" + name + "' is not a valid function name: use 1 to 64 "
-                        + "letters, digits, underscores or dashes (^[a-zA-Z0-9_-]{1,64}$).");
-            }
-            if (!names.add(name)) {
-                throw invalid(param + ".function.name", "another tool is already named '" + name + "'. Tool names "
-                        + "must be unique.");
-            }
-            String description = string(function.get("description"), param + ".function.description");
-            ObjectNode parameters = object(function.get("parameters"), param + ".function.parameters");
-            Boolean strict = bool(function.get("strict"), param + ".function.strict");
-            tools.add(new ToolDefinition(name, description, parameters, Boolean.TRUE.equals(strict)));
+            tools.add(FunctionTools.read(function, param + ".function", names));
         }
         return tools;
     }
@@ -252,7 +238,7 @@ public final class OpenAiIngress {
                 }
                 ObjectNode schema = object(format.get("json_schema"), "response_format.json_schema");
                 String name = requiredString(schema.get("name"), "response_format.json_schema.name");
-                if (!NAME.matcher(name).matches()) {
+                if (!FunctionTools.NAME.matcher(name).matches()) {
                     throw invalid("response_format.json_schema.name", "'" + name + "' is not a valid name: use 1 to "
                             + "64 letters, digits, underscores or dashes.");
                 }

@@ -9,6 +9,7 @@ import dev.switchboard.llm.ChatRequest;
 import dev.switchboard.llm.ReasoningOptions;
 import dev.switchboard.llm.ResponseFormat;
 import dev.switchboard.llm.ToolChoice;
+import dev.switchboard.api.openai.FunctionTools;
 import dev.switchboard.llm.ToolDefinition;
 import dev.switchboard.routing.RoutingRequest;
 
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import static dev.switchboard.api.openai.JsonFields.absent;
 import static dev.switchboard.api.openai.JsonFields.array;
@@ -46,7 +46,6 @@ import static dev.switchboard.api.openai.JsonFields.wrongType;
  */
 public final class ResponsesIngress {
 
-    private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
     private static final String STATELESS = "this gateway is stateless and keeps no responses or conversations; "
             + "send the whole conversation in 'input' (earlier output items included) instead.";
 
@@ -174,19 +173,7 @@ public final class ResponsesIngress {
                         + "and run them yourself.");
             }
             // flattened, unlike chat completions: {"type": "function", "name": ..., "parameters": ...}
-            String name = requiredString(tool.get("name"), param + ".name");
-            if (!NAME.matcher(name).matches()) {
-                throw invalid(param + ".name", "'" + name + "' is not a valid function name: use 1 to 64 letters, "
-                        + "digits, underscores or dashes (^[a-zA-Z0-9_-]{1,64}$).");
-            }
-            if (!names.add(name)) {
-                throw invalid(param + ".name", "another tool is already named '" + name + "'. Tool names must be "
-                        + "unique.");
-            }
-            String description = string(tool.get("description"), param + ".description");
-            ObjectNode parameters = object(tool.get("parameters"), param + ".parameters");
-            Boolean strict = bool(tool.get("strict"), param + ".strict");
-            tools.add(new ToolDefinition(name, description, parameters, Boolean.TRUE.equals(strict)));
+            tools.add(FunctionTools.read(tool, param, names));
         }
         return tools;
     }
@@ -250,7 +237,7 @@ public final class ResponsesIngress {
             case "json_object" -> new ResponseFormat.JsonObject();
             case "json_schema" -> {
                 String name = requiredString(format.get("name"), "text.format.name");
-                if (!NAME.matcher(name).matches()) {
+                if (!FunctionTools.NAME.matcher(name).matches()) {
                     throw invalid("text.format.name", "'" + name + "' is not a valid name: use 1 to 64 letters, "
                             + "digits, underscores or dashes.");
                 }
