@@ -117,29 +117,13 @@ final class ResponsesInput {
         }
     }
 
-    private static List<ContentPart> textOnly(JsonNode content, String param, String role) {
-        if (absent(content)) {
-            throw missing(param);
-        }
-        if (content.isTextual()) {
-            return content.textValue().isEmpty() ? List.of() : List.of(ContentPart.Text.of(content.textValue()));
-        }
-        ArrayNode parts = parts(content, param);
-        List<ContentPart> out = new ArrayList<>();
-        for (int j = 0; j < parts.size(); j++) {
-            String partParam = param + "[" + j + "]";
-            ObjectNode part = part(parts.get(j), partParam);
-            String type = requiredString(part.get("type"), partParam + ".type");
-            if (!type.equals("input_text")) {
-                throw invalid(partParam + ".type", "a " + role + " message accepts only 'input_text' parts, but got '"
-                        + type + "'.");
-            }
-            out.add(ContentPart.Text.of(requiredString(part.get("text"), partParam + ".text")));
-        }
-        return out;
+    /** Reads one element of an array of content parts; {@code param} names it. */
+    private interface PartReader {
+        ContentPart read(JsonNode part, String param);
     }
 
-    private static List<ContentPart> userContent(JsonNode content, String param) {
+    /** A string (one text part) or an array of content parts, each read by {@code reader}. */
+    private static List<ContentPart> content(JsonNode content, String param, PartReader reader) {
         if (absent(content)) {
             throw missing(param);
         }
@@ -147,14 +131,32 @@ final class ResponsesInput {
             return List.of(ContentPart.Text.of(content.textValue()));
         }
         ArrayNode parts = parts(content, param);
-        if (parts.isEmpty()) {
-            throw invalid(param, "empty array. Expected a string or at least one content part.");
-        }
-        List<ContentPart> out = new ArrayList<>();
+        List<ContentPart> out = new ArrayList<>(parts.size());
         for (int j = 0; j < parts.size(); j++) {
-            out.add(inputPart(parts.get(j), param + "[" + j + "]"));
+            out.add(reader.read(parts.get(j), param + "[" + j + "]"));
         }
         return out;
+    }
+
+    private static List<ContentPart> textOnly(JsonNode content, String param, String role) {
+        List<ContentPart> out = content(content, param, (node, partParam) -> {
+            ObjectNode part = part(node, partParam);
+            String type = requiredString(part.get("type"), partParam + ".type");
+            if (!type.equals("input_text")) {
+                throw invalid(partParam + ".type", "a " + role + " message accepts only 'input_text' parts, but got '"
+                        + type + "'.");
+            }
+            return ContentPart.Text.of(requiredString(part.get("text"), partParam + ".text"));
+        });
+        // an empty instruction string adds no turn
+        return content.isTextual() && content.textValue().isEmpty() ? List.of() : out;
+    }
+
+    private static List<ContentPart> userContent(JsonNode content, String param) {
+        if (content != null && content.isArray() && content.isEmpty()) {
+            throw invalid(param, "empty array. Expected a string or at least one content part.");
+        }
+        return content(content, param, ResponsesInput::inputPart);
     }
 
     /** {@code input_text} or {@code input_image} (by URL or data URL; a file id names a file stored at OpenAI). */
@@ -183,32 +185,19 @@ final class ResponsesInput {
 
     /** An earlier answer: its text ({@code output_text}, or {@code input_text} as some clients send it) or refusal. */
     private static List<ContentPart> assistantContent(JsonNode content, String param) {
-        if (absent(content)) {
-            throw missing(param);
-        }
-        if (content.isTextual()) {
-            return List.of(ContentPart.Text.of(content.textValue()));
-        }
-        ArrayNode parts = parts(content, param);
-        List<ContentPart> out = new ArrayList<>();
-        for (int j = 0; j < parts.size(); j++) {
-            String partParam = param + "[" + j + "]";
-            ObjectNode part = part(parts.get(j), partParam);
+        List<ContentPart> out = content(content, param, (node, partParam) -> {
+            ObjectNode part = part(node, partParam);
             String type = requiredString(part.get("type"), partParam + ".type");
-            switch (type) {
-                case "output_text", "input_text" -> out.add(ContentPart.Text.of(requiredString(part.get("text"),
-                        partParam + ".text")));
-                case "refusal" -> out.add(ContentPart.Text.of(requiredString(part.get("refusal"),
-                        partParam + ".refusal")));
+            return switch (type) {
+                case "output_text", "input_text" -> ContentPart.Text.of(requiredString(part.get("text"),
+                        partParam + ".text"));
+                case "refusal" -> ContentPart.Text.of(requiredString(part.get("refusal"), partParam + ".refusal"));
                 default -> throw invalid(partParam + ".type", "an assistant message accepts only 'output_text' and "
                         + "'refusal' parts, but got '" + type + "'.");
-            }
-        }
-        if (out.isEmpty()) {
-            // keep the turn, as an empty text, so that the conversation keeps its shape
-            out.add(ContentPart.Text.of(""));
-        }
-        return out;
+            };
+        });
+        // keep the turn, as an empty text, so that the conversation keeps its shape
+        return out.isEmpty() ? List.of(ContentPart.Text.of("")) : out;
     }
 
     private static String arguments(JsonNode node, String param) {
@@ -218,18 +207,7 @@ final class ResponsesInput {
 
     /** A tool's output: a string, or a list of text and image parts. */
     private static List<ContentPart> output(JsonNode node, String param) {
-        if (absent(node)) {
-            throw missing(param);
-        }
-        if (node.isTextual()) {
-            return List.of(ContentPart.Text.of(node.textValue()));
-        }
-        ArrayNode parts = parts(node, param);
-        List<ContentPart> out = new ArrayList<>();
-        for (int j = 0; j < parts.size(); j++) {
-            out.add(inputPart(parts.get(j), param + "[" + j + "]"));
-        }
-        return out;
+        return content(node, param, ResponsesInput::inputPart);
     }
 
     private static ArrayNode parts(JsonNode content, String param) {
