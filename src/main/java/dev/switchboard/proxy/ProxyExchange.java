@@ -399,6 +399,9 @@ final class ProxyExchange {
         hedge = null;
         if (loser != null) {
             loser.lostRace = true;
+            if (request.stream()) {
+                loser.measure.lostRace();
+            }
             if (loser.upstream != null) {
                 loser.upstream.cancel();
             }
@@ -796,7 +799,8 @@ final class ProxyExchange {
         long now = System.nanoTime();
         Sample sample = attempt.measure.toSample(error, now);
         services.samples.record(sample);
-        attempt.ttftMs = sample.ttftMs();
+        // the generation says what the caller saw: a lost race's censored sample TTFT is for the percentiles only
+        attempt.ttftMs = attempt.lostRace ? attempt.measure.firstTokenMs() : sample.ttftMs();
         if (--inFlight == 0) {
             upstreamNanos += now - waitingSince;
         }
@@ -814,7 +818,7 @@ final class ProxyExchange {
         // adapters raise statuses only with their errors: an answer that came through came with a 200
         Integer status = error == null ? Integer.valueOf(200) : sample.httpStatus();
         if (observed) {
-            attempt.ended = new AttemptFinished(attempt.started, sample.outcome(), status, error, sample.ttftMs(), now,
+            attempt.ended = new AttemptFinished(attempt.started, sample.outcome(), status, error, attempt.ttftMs, now,
                     attempt.usage);
             observation.attemptFinished(attempt.ended);
         }
@@ -822,7 +826,7 @@ final class ProxyExchange {
                 attempt.endpoint().upstreamId(), sample.outcome().id(), status,
                 attempt.lostRace ? AttemptRecord.HEDGE_LOST
                         : error == null ? null : error.kind().name().toLowerCase(java.util.Locale.ROOT),
-                error == null ? null : error.getMessage(), millis(attempt.sentNanos - startNanos), sample.ttftMs(),
+                error == null ? null : error.getMessage(), millis(attempt.sentNanos - startNanos), attempt.ttftMs,
                 sample.latencyMs(), attempt.continuing, attempt.isHedge, cost(attempt)));
     }
 

@@ -25,6 +25,7 @@ public final class CallMeasurement {
     private volatile Integer inputTokens;
     private volatile Integer outputTokens;
     private volatile FinishReason finishReason;
+    private volatile boolean censored;
 
     public CallMeasurement(Sample.Source source, long endpointId, Instant startedAt, long sentNanos) {
         this.source = source;
@@ -59,6 +60,21 @@ public final class CallMeasurement {
         }
     }
 
+    /**
+     * The stream was cancelled because another attempt produced first (a hedge race it lost). If it had no content
+     * yet, its sample's TTFT is the time until it was cancelled: a lower bound, but without it the slow tail that
+     * hedging cuts off would vanish from the samples and a p90 threshold taken from them would drift ever lower.
+     */
+    public void lostRace() {
+        censored = true;
+    }
+
+    /** The first content token's time after the request went out, ms; null when none came. */
+    public Integer firstTokenMs() {
+        long first = firstContentNanos;
+        return first < 0 ? null : millis(first - sentNanos);
+    }
+
     /** The sample of a stream that ended at {@code endNanos}, normally ({@code failure} null) or not. */
     public Sample toSample(Throwable failure, long endNanos) {
         SampleOutcome outcome;
@@ -76,7 +92,8 @@ public final class CallMeasurement {
             outcome = SampleOutcome.OK;
         }
         int latencyMs = millis(endNanos - sentNanos);
-        Integer ttftMs = firstContentNanos < 0 ? null : millis(firstContentNanos - sentNanos);
+        Integer ttftMs = firstContentNanos >= 0 ? Integer.valueOf(millis(firstContentNanos - sentNanos))
+                : censored ? Integer.valueOf(latencyMs) : null;
         Double decodeTps = null;
         Double e2eTps = null;
         if (outputTokens != null && outputTokens > 0) {

@@ -54,6 +54,10 @@ final class RollupAccumulator {
         }
         if (outcome != SampleOutcome.OK) {
             failures.merge(outcome.id(), 1, Integer::sum);
+            // a cancelled stream's first token came (or, for a lost hedge race, had not come yet) at its TTFT
+            if (outcome == SampleOutcome.CANCELLED && ttftMs != null) {
+                measure(ttft, ttftValues, ttftMs);
+            }
         } else {
             if (ttftMs != null) {
                 measure(ttft, ttftValues, ttftMs);

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param source       who made the call
  * @param outcome      how it ended
  * @param httpStatus   the upstream's HTTP status, null when none arrived (connection error, timeout before headers)
- * @param ttftMs       request sent to first content token; null for non-streaming calls or when none arrived
+ * @param ttftMs       request sent to first content token; null for non-streaming calls or when none arrived, but for
+ *                     a stream that lost a hedge race before its first token: the time until it was cancelled
  * @param latencyMs    request sent to the end of the call (or to the failure)
  * @param inputTokens  as the upstream reported them, null when unknown
  * @param outputTokens as the upstream reported them, null when unknown

@@ -84,6 +84,9 @@ class HedgedRequestsTest {
     @Inject
     StatsSnapshot stats;
 
+    @Inject
+    javax.sql.DataSource dataSource;
+
     String base;
     SimProfileOverrides profiles;
 
@@ -118,10 +121,11 @@ class HedgedRequestsTest {
     }
 
     @Test
-    void aSlowFirstProviderIsRacedAndTheFasterOneServesTheStream() {
+    void aSlowFirstProviderIsRacedAndTheFasterOneServesTheStream() throws java.sql.SQLException {
         profiles.put("hedge-oa", SLOW);
         long cancelledBefore = cancelled(simulator, "hedge-oa");
         long thirdBefore = received(simulator, "hedge-an");
+        Instant sent = Instant.now();
 
         HttpResponse<String> response = ProxyTestSupport.openAi(base,
                 body(TestCatalog.HEDGE, true, ordered("{\"after_ms\":100}")));
@@ -158,6 +162,25 @@ class HedgedRequestsTest {
                 .jsonPath();
         assertThat(api.getList("data.attempts.error_kind")).contains(AttemptRecord.HEDGE_LOST);
         assertThat(api.getList("data.attempts.hedge")).containsExactlyInAnyOrder(false, true);
+
+        // the lost stream's sample keeps how long it waited without a token (a lower bound of its TTFT), so that the
+        // slow tail hedging cuts off stays in the p90 that later hedges wait for
+        recorder.flush();
+        assertThat(lostSampleTtft(endpointId(TestCatalog.HEDGE, "route-openai"), sent))
+                .isBetween(100, 1500);
+    }
+
+    private Integer lostSampleTtft(long endpoint, Instant since) throws java.sql.SQLException {
+        try (var connection = dataSource.getConnection(); var query = connection.prepareStatement(
+                "select ttft_ms from samples where endpoint_id = ? and outcome = 'cancelled' and started_at >= ?"
+                        + " order by started_at desc limit 1")) {
+            query.setLong(1, endpoint);
+            query.setObject(2, java.time.OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
+            try (var rows = query.executeQuery()) {
+                assertThat(rows.next()).as("the lost attempt's sample").isTrue();
+                return (Integer) rows.getObject(1);
+            }
+        }
     }
 
     @Test

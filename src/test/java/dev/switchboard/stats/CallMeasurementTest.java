@@ -132,4 +132,24 @@ class CallMeasurementTest {
         assertThat(s.outputTokens()).isEqualTo(20);
         assertThat(s.e2eTps()).isCloseTo(10.0, within(0.001));
     }
+
+    @Test
+    void aStreamThatLostAHedgeRaceBeforeItsFirstTokenHasTheTimeUntilItWasCancelledAsItsTtft() {
+        CallMeasurement lost = new CallMeasurement(Sample.Source.TRAFFIC, 7, Instant.EPOCH, 0);
+        lost.on(new ChatEvent.Start("id", "m"), 50 * MS);
+        lost.lostRace();
+        Sample s = lost.toSample(UpstreamError.of(UpstreamErrorKind.CANCELLED, "cancelled"), 400 * MS);
+        assertThat(s.outcome()).isEqualTo(SampleOutcome.CANCELLED);
+        assertThat(s.ttftMs()).isEqualTo(400);
+
+        CallMeasurement lostAfterContent = new CallMeasurement(Sample.Source.TRAFFIC, 7, Instant.EPOCH, 0);
+        lostAfterContent.on(new ChatEvent.TextDelta("Hi"), 120 * MS);
+        lostAfterContent.lostRace();
+        assertThat(lostAfterContent.toSample(UpstreamError.of(UpstreamErrorKind.CANCELLED, "cancelled"), 400 * MS)
+                .ttftMs()).isEqualTo(120);
+
+        CallMeasurement cancelledByCaller = new CallMeasurement(Sample.Source.TRAFFIC, 7, Instant.EPOCH, 0);
+        assertThat(cancelledByCaller.toSample(UpstreamError.of(UpstreamErrorKind.CANCELLED, "cancelled"), 400 * MS)
+                .ttftMs()).isNull();
+    }
 }

@@ -17,7 +17,7 @@ class RollupAccumulatorTest {
     private static final Instant T = Instant.parse("2026-03-01T10:00:00Z");
 
     @Test
-    void countsEachOutcomeByCategoryAndMeasuresOnlySuccesses() {
+    void countsEachOutcomeByCategoryAndMeasuresSuccessesAndTheFirstTokenOfCancelledStreams() {
         RollupAccumulator acc = new RollupAccumulator(Percentiles.EXACT);
         acc.addSample(SampleOutcome.OK, T, 100, 50.0, 40.0, 10, 20);
         acc.addSample(SampleOutcome.OK, T.plusSeconds(5), 300, 70.0, 60.0, 10, 30);
@@ -35,8 +35,9 @@ class RollupAccumulatorTest {
         assertEquals(2, row.excluded());
         assertEquals(Map.of("server_error", 1, "stream_error", 1, "rate_limited", 1, "caller_error", 1,
                 "cancelled", 1), row.failures());
-        assertEquals(2, row.ttftCount());
-        assertEquals(200.0, row.ttftP50()); // exact: halfway between 100 and 300
+        // the cancelled stream's TTFT counts (a hedge race's loser is cancelled before its first token: a lower bound)
+        assertEquals(3, row.ttftCount());
+        assertEquals(200.0, row.ttftP50()); // exact: the middle of 100, 200 and 300
         assertEquals(280.0, row.ttftP90(), 1e-9);
         assertEquals(2, row.decodeCount());
         assertEquals(60.0, row.decodeP50());
