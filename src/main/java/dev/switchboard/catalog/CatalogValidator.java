@@ -29,13 +29,14 @@ public final class CatalogValidator {
     }
 
     public static final Set<String> INPUT_MODALITIES = Set.of("text", "image", "audio", "video", "file");
-    public static final Set<String> OUTPUT_MODALITIES = Set.of("text", "image", "audio");
+    /** {@code embeddings}: a model that answers {@code /v1/embeddings} with vectors, never a chat route. */
+    public static final Set<String> OUTPUT_MODALITIES = Set.of("text", "image", "audio", "embeddings");
     public static final Set<String> QUANTIZATIONS =
             Set.of("fp4", "fp6", "fp8", "bf16", "fp16", "fp32", "int4", "int8", "unknown");
     public static final Set<String> PARAMETERS = Set.of("tools", "tool_choice", "parallel_tool_calls", "temperature",
             "top_p", "top_k", "min_p", "stop", "max_tokens", "reasoning", "include_reasoning", "response_format",
             "structured_outputs", "seed", "frequency_penalty", "presence_penalty", "repetition_penalty", "logprobs",
-            "top_logprobs", "logit_bias", "assistant_prefill");
+            "top_logprobs", "logit_bias", "assistant_prefill", "dimensions");
     /** Whether a provider may retain or train on prompts: "allow" (it may, or it is not known not to) or "deny". */
     public static final Set<String> DATA_COLLECTION = Set.of("allow", "deny");
     /** Variant suffixes of a model name ({@code model:nitro}); a provider may not be called so. */

@@ -14,6 +14,7 @@ import dev.switchboard.providers.UpstreamTargets;
 import dev.switchboard.proxy.ProxyDrain;
 import dev.switchboard.proxy.SkipWhileDraining;
 import dev.switchboard.routing.EndpointHealth;
+import dev.switchboard.routing.RoutePlanner;
 import dev.switchboard.stats.CallMeasurement;
 import dev.switchboard.stats.Sample;
 import dev.switchboard.stats.SampleOutcome;
@@ -135,10 +136,15 @@ public class ProbeJob {
         return runIfDue(endpointsToProbe(catalog.current(), config.providers().orElse(Set.of())), true);
     }
 
-    /** The routable endpoints of the catalog, limited to {@code providers} unless that is empty. */
+    /**
+     * The routable endpoints of the catalog, limited to {@code providers} unless that is empty. Embedding models'
+     * endpoints are left out: the probe is a chat stream, which they would refuse and so be marked down for.
+     */
     public static List<CatalogEndpoint> endpointsToProbe(Catalog catalog, Set<String> providers) {
         return catalog.endpoints().stream()
                 .filter(e -> e.provider().status().routable())
+                .filter(e -> catalog.model(e.modelSlug()).map(m -> !m.outputModalities()
+                        .contains(RoutePlanner.EMBEDDINGS)).orElse(true))
                 .filter(e -> providers.isEmpty() || providers.contains(e.provider().slug()))
                 .toList();
     }

@@ -74,8 +74,9 @@ public class ProxyRoutes {
     private final ClientDialect openAi = new OpenAiClientDialect();
     private final ClientDialect anthropic = new AnthropicClientDialect();
     private BodyCall countTokens;
+    private BodyCall embeddings;
 
-    /** A proxy call other than chat (count_tokens): its parsed body, after the key and the size checks. */
+    /** A proxy call other than chat (count_tokens, embeddings): its parsed body, after the key and the size checks. */
     interface BodyCall {
         /** Throws {@link ProxyException} for bad input before anything is sent. */
         void handle(RoutingContext ctx, ObjectNode body, GatewayKey key, long receivedNanos);
@@ -89,6 +90,7 @@ public class ProxyRoutes {
                 .build();
         json = new ObjectMapper(factory);
         countTokens = new CountTokensCall(services, anthropic);
+        embeddings = new EmbeddingsCall(services, openAi);
         for (String base : new String[] {"/v1", "/api/v1"}) {
             router.post(base + "/chat/completions").handler(ctx -> accept(ctx, openAi, null));
             router.post(base + "/messages").handler(ctx -> accept(ctx, anthropic, null));
@@ -98,6 +100,8 @@ public class ProxyRoutes {
             router.route(base + "/messages").handler(ctx -> wrongMethod(ctx, anthropic));
             router.post(base + "/responses").handler(ctx -> accept(ctx, responses, null));
             router.route(base + "/responses").handler(ctx -> wrongMethod(ctx, responses));
+            router.post(base + "/embeddings").handler(ctx -> accept(ctx, openAi, embeddings));
+            router.route(base + "/embeddings").handler(ctx -> wrongMethod(ctx, openAi));
         }
         router.get("/v1/models").handler(this::models);
     }

@@ -19,7 +19,7 @@ import java.util.TreeSet;
 /**
  * OpenAI Chat Completions as OpenAI and Azure OpenAI serve it: {@code POST /v1/chat/completions} (bearer key),
  * {@code POST /openai/deployments/{deployment}/chat/completions?api-version=...} ({@code api-key} header; the
- * deployment is the model), {@code GET /v1/models}. Keys, validation, error shapes, JSON and SSE chunks follow the
+ * deployment is the model), {@code GET /v1/models}; embeddings at the same places ({@link OpenAiSimEmbeddings}). Keys, validation, error shapes, JSON and SSE chunks follow the
  * real API so that the official SDK accepts them.
  */
 public final class OpenAiSimProtocol implements SimProtocol {
@@ -31,6 +31,7 @@ public final class OpenAiSimProtocol implements SimProtocol {
     private static final int IMAGE_CHARS = 85 * 4;
 
     private SimRuntime runtime;
+    private OpenAiSimEmbeddings embeddings;
 
     @Override
     public String name() {
@@ -40,6 +41,22 @@ public final class OpenAiSimProtocol implements SimProtocol {
     @Override
     public void register(Router router, SimRuntime runtime) {
         this.runtime = runtime;
+        this.embeddings = new OpenAiSimEmbeddings(runtime, this::injectedError);
+        router.post("/v1/embeddings").handler(ctx -> {
+            if (openAiKeyOk(ctx)) {
+                embeddings.handle(ctx, null);
+            } else {
+                runtime.countRefusedBeforeParsing(ctx, null);
+            }
+        });
+        router.post("/mistral/v1/embeddings").handler(ctx -> {
+            if (openAiKeyOk(ctx)) {
+                embeddings.handle(ctx, null);
+            } else {
+                runtime.countRefusedBeforeParsing(ctx, null);
+            }
+        });
+        router.post("/openai/deployments/:deployment/embeddings").handler(ctx -> azure(ctx, true));
         router.post("/v1/chat/completions").handler(ctx -> {
             if (openAiKeyOk(ctx)) {
                 chat(ctx, null);
@@ -56,7 +73,7 @@ public final class OpenAiSimProtocol implements SimProtocol {
                 runtime.countRefusedBeforeParsing(ctx, null);
             }
         });
-        router.post("/openai/deployments/:deployment/chat/completions").handler(this::azureChat);
+        router.post("/openai/deployments/:deployment/chat/completions").handler(ctx -> azure(ctx, false));
         router.get("/v1/models").handler(ctx -> {
             if (openAiKeyOk(ctx)) {
                 models(ctx);
@@ -83,7 +100,7 @@ public final class OpenAiSimProtocol implements SimProtocol {
         return true;
     }
 
-    private void azureChat(RoutingContext ctx) {
+    private void azure(RoutingContext ctx, boolean embedding) {
         String key = ctx.request().getHeader("api-key");
         String authorization = ctx.request().getHeader("authorization");
         if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -104,7 +121,11 @@ public final class OpenAiSimProtocol implements SimProtocol {
             send(ctx, 404, body);
             return;
         }
-        chat(ctx, ctx.pathParam("deployment"));
+        if (embedding) {
+            embeddings.handle(ctx, ctx.pathParam("deployment"));
+        } else {
+            chat(ctx, ctx.pathParam("deployment"));
+        }
     }
 
     private void chat(RoutingContext ctx, String deployment) {
@@ -313,7 +334,7 @@ public final class OpenAiSimProtocol implements SimProtocol {
         return chars;
     }
 
-    private SimExchange.Answer injectedError(SimPlan plan, String model) {
+    SimExchange.Answer injectedError(SimPlan plan, String model) {
         return switch (plan.fault()) {
             case RATE_LIMITED, RATE_LIMITED_NO_RETRY_AFTER -> {
                 int seconds = plan.profile().retryAfterSeconds();

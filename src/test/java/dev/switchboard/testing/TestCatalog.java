@@ -77,6 +77,15 @@ public final class TestCatalog {
     /** route-openai (sticky-oa) and route-anthropic (sticky-an), neither the original vendor: the stickiness test's. */
     public static final String STICKY = "routelab/sticky";
 
+    /**
+     * An embedding model: route-openai (embed-oa, original vendor, $0.02/M), route-anthropic (embed-an, cheapest, but
+     * an Anthropic-kind provider cannot embed), route-backup (embed-bk, $0.10/M); both OpenAI-kind ones take
+     * dimensions.
+     */
+    public static final String EMBED = "routelab/embed";
+    /** An embedding model on route-openai alone (embed-fixed) that does not take dimensions. */
+    public static final String EMBED_FIXED = "routelab/embed-fixed";
+
     /** Catalog text written by someone hostile (an operator file is text anyone with the repo may edit): see {@link #hostileFile}. */
     public static final String SCRIPT = "<script>alert(1)</script>";
     public static final String BREAKOUT = "\"><img src=x onerror=alert(1)>";
@@ -702,5 +711,39 @@ public final class TestCatalog {
                     upstream_id: sticky-an
                     pricing: {input: 1.00, output: 2.00}
                     supported_parameters: [temperature, max_tokens]
+              - slug: routelab/embed
+                name: Embed Router
+                vendor: routelab
+                description: Embeddings on two OpenAI-kind providers and a cheaper one whose kind cannot embed.
+                released: 2018-01-13
+                context_length: 8191
+                input_modalities: [text]
+                output_modalities: [embeddings]
+                endpoints:
+                  - provider: route-openai
+                    upstream_id: embed-oa
+                    original_vendor: true
+                    pricing: {input: 0.02, output: 0}
+                    supported_parameters: [dimensions]
+                  - provider: route-anthropic
+                    upstream_id: embed-an
+                    pricing: {input: 0.01, output: 0}
+                  - provider: route-backup
+                    upstream_id: embed-bk
+                    pricing: {input: 0.10, output: 0}
+                    supported_parameters: [dimensions]
+              - slug: routelab/embed-fixed
+                name: Fixed Embedder
+                vendor: routelab
+                description: Embeddings of one fixed length, on route-openai alone.
+                released: 2018-01-14
+                context_length: 8191
+                input_modalities: [text]
+                output_modalities: [embeddings]
+                endpoints:
+                  - provider: route-openai
+                    upstream_id: embed-fixed
+                    original_vendor: true
+                    pricing: {input: 0.05, output: 0}
             """;
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.ChatRequest;
 import dev.switchboard.llm.ChatResponse;
+import dev.switchboard.llm.EmbeddingRequest;
+import dev.switchboard.llm.EmbeddingResponse;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
@@ -51,6 +53,8 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
 
     /** The Azure OpenAI GA data-plane version used when neither the base URL nor configuration names one. */
     static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
+    private static final String CHAT_COMPLETIONS = "chat/completions";
+    private static final String EMBEDDINGS = "embeddings";
 
     private final UpstreamHttp http;
     private final Function<String, Optional<String>> config;
@@ -91,6 +95,48 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
                 .onItem().transformToMulti(response -> events(response, secrets)));
         return StreamDeadlines.apply(events.onFailure(f -> !(f instanceof UpstreamError))
                 .transform(UpstreamHttp::classify), options);
+    }
+
+    @Override
+    public boolean embeds() {
+        return true;
+    }
+
+    /** {@code <base>/embeddings} (Azure: the deployment's), one attempt, errors classified as for chat. */
+    @Override
+    public Uni<EmbeddingResponse> embed(UpstreamTarget target, EmbeddingRequest request, CallOptions options) {
+        Collection<String> secrets = secrets(target);
+        return Uni.createFrom().deferred(() -> {
+                    OpenAiDialect dialect = dialect(target);
+                    String model = target.upstreamModel() != null ? target.upstreamModel() : request.model();
+                    return http.send(upstream(target, dialect, model, OpenAiEmbeddingsCodec.encode(request, model),
+                            false, EMBEDDINGS), options);
+                })
+                .onItem().transformToUni(response -> body(response).onItem().transform(body ->
+                        OpenAiEmbeddingsCodec.decode(embeddingsJson(response, body, secrets), request.size(),
+                                text(body), secrets)))
+                .plug(call -> CallTimers.totalDeadline(call, options.totalTimeout(), () ->
+                        "The provider did not answer within " + options.totalTimeout().toMillis() + " ms"))
+                .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
+    }
+
+    private static ObjectNode embeddingsJson(UpstreamResponse response, Buffer body, Collection<String> secrets) {
+        if (response.status() / 100 != 2) {
+            throw OpenAiErrors.fromResponse(response.status(), response::header, text(body), secrets, Instant.now());
+        }
+        JsonNode json;
+        try {
+            json = body == null ? null : OpenAiCodec.JSON.readTree(body.getBytes());
+        } catch (IOException e) {
+            throw OpenAiErrors.malformed("The provider's answer is not JSON", text(body), secrets);
+        }
+        if (json == null || !json.isObject()) {
+            throw OpenAiErrors.malformed("The provider's answer is not a JSON object", text(body), secrets);
+        }
+        if (json.has("error") && !json.has("data")) {
+            throw OpenAiErrors.fromOkBody(json, secrets);
+        }
+        return (ObjectNode) json;
     }
 
     /** The whole body; for an error status a body that cannot be read still leaves the status to classify. */
@@ -195,6 +241,11 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
 
     private UpstreamRequest upstream(UpstreamTarget target, OpenAiDialect dialect, String model, byte[] body,
                                      boolean stream) {
+        return upstream(target, dialect, model, body, stream, CHAT_COMPLETIONS);
+    }
+
+    private UpstreamRequest upstream(UpstreamTarget target, OpenAiDialect dialect, String model, byte[] body,
+                                     boolean stream, String operation) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("content-type", "application/json");
         headers.put("accept", stream ? "text/event-stream" : "application/json");
@@ -206,7 +257,7 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
                 headers.put("authorization", "Bearer " + k);
             }
         });
-        return UpstreamRequest.postJson(url(target, dialect, model), headers, body);
+        return UpstreamRequest.postJson(url(target, dialect, model, operation), headers, body);
     }
 
     // ---- pass-through: the caller's own Chat Completions body
@@ -291,6 +342,11 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
      * takes the plain OpenAI form. Any other query on the base URL is kept.
      */
     String url(UpstreamTarget target, OpenAiDialect dialect, String model) {
+        return url(target, dialect, model, CHAT_COMPLETIONS);
+    }
+
+    /** As {@link #url(UpstreamTarget, OpenAiDialect, String)} for another operation ({@code embeddings}). */
+    String url(UpstreamTarget target, OpenAiDialect dialect, String model, String operation) {
         String base = target.baseUrl().strip();
         String query = null;
         int q = base.indexOf('?');
@@ -302,7 +358,7 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
             base = base.substring(0, base.length() - 1);
         }
         if (dialect != OpenAiDialect.AZURE || base.endsWith("/v1")) {
-            return base + "/chat/completions" + (query == null || query.isEmpty() ? "" : "?" + query);
+            return base + "/" + operation + (query == null || query.isEmpty() ? "" : "?" + query);
         }
         List<String> params = new ArrayList<>();
         String version = null;
@@ -321,7 +377,7 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
         }
         params.addFirst("api-version=" + URLEncoder.encode(version, StandardCharsets.UTF_8));
         return base + "/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20")
-                + "/chat/completions?" + String.join("&", params);
+                + "/" + operation + "?" + String.join("&", params);
     }
 
     private static Collection<String> secrets(UpstreamTarget target) {
