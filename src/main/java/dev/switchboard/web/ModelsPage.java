@@ -121,7 +121,7 @@ public class ModelsPage {
             java.util.Comparator.comparing((ModelsView.Option o) -> !o.selected());
 
     private static final java.util.Comparator<String> MODALITY_ORDER = java.util.Comparator.comparingInt(
-            m -> List.of("text", "image", "audio", "video", "file").indexOf(m));
+            m -> List.of("text", "image", "audio", "video", "file", "embeddings").indexOf(m));
 
     private static ModelsView.Option option(String value, String label, List<CatalogModel> models,
                                             Predicate<CatalogModel> has, Set<String> selected) {
