@@ -798,7 +798,9 @@ final class ProxyExchange {
     private void attemptEnded(Attempt attempt, UpstreamError error) {
         long now = System.nanoTime();
         Sample sample = attempt.measure.toSample(error, now);
-        services.samples.record(sample);
+        if (services.recording) {
+            services.samples.record(sample);
+        }
         // the generation says what the caller saw: a lost race's censored sample TTFT is for the percentiles only
         attempt.ttftMs = attempt.lostRace ? attempt.measure.firstTokenMs() : sample.ttftMs();
         if (--inFlight == 0) {
@@ -855,7 +857,9 @@ final class ProxyExchange {
                 usage, cost, ttft, millis(end - startNanos), List.copyOf(attempts), continued);
         // settled first: once the generation can be found, the key's limits have counted it
         services.limiter.settle(charge, usage, cost);
-        services.generations.record(record);
+        if (services.recording) {
+            services.generations.record(record);
+        }
         if (observed) {
             observation.requestFinished(new RequestFinished(started, outcome, httpStatus,
                     last == null ? null : last.ended, attemptsMade, usage, cost, last == null ? null

@@ -71,6 +71,9 @@ public class ProxyRoutes {
     @Inject
     ProxyDrain drain;
 
+    @Inject
+    ProxyWarmup warmup;
+
     private final ClientDialect openAi = new OpenAiClientDialect();
     private final ClientDialect anthropic = new AnthropicClientDialect();
     private BodyCall countTokens;
@@ -134,8 +137,11 @@ public class ProxyRoutes {
             return;
         }
         ctx.addEndHandler(v -> drain.leave());
-        AuthResult auth = keys.authenticate(GatewayKeys.presentedKey(request.getHeader("authorization"),
-                request.getHeader("x-api-key")));
+        String presented = GatewayKeys.presentedKey(request.getHeader("authorization"),
+                request.getHeader("x-api-key"));
+        // only chat calls warm up: count_tokens with the warm-up key is an unknown key like any other
+        ProxyWarmup.Run warm = call == null ? warmup.runFor(presented) : null;
+        AuthResult auth = warm != null ? new AuthResult.Allowed(null) : keys.authenticate(presented);
         if (auth instanceof AuthResult.Denied denied) {
             request.pause();
             refuse(ctx, dialect, null, null, System.nanoTime(), new ProxyError(ProxyErrorType.AUTHENTICATION,
@@ -168,7 +174,7 @@ public class ProxyRoutes {
                 return;
             }
             if (call == null) {
-                handle(ctx, dialect, body, key);
+                handle(ctx, dialect, body, key, warm);
             } else {
                 handle(ctx, dialect, body, key, call);
             }
@@ -176,8 +182,11 @@ public class ProxyRoutes {
         request.resume();
     }
 
-    private void handle(RoutingContext ctx, ClientDialect dialect, Buffer bytes, GatewayKey key) {
+    /** {@code warm} is null but for the warm-up's own calls, which are planned and served apart from the rest. */
+    private void handle(RoutingContext ctx, ClientDialect dialect, Buffer bytes, GatewayKey key,
+                        ProxyWarmup.Run warm) {
         long receivedNanos = System.nanoTime();
+        ProxyServices services = warm == null ? this.services : warm.services();
         ProxyRequest request = null;
         try {
             ObjectNode body = parseJson(bytes);
@@ -190,13 +199,14 @@ public class ProxyRoutes {
             request = dialect.parse(body).withRouting(RoutingExtensions.parse(body))
                     .withHedge(HedgeRequest.parse(body, ctx.request().getHeader(HedgeRequest.NO_HEDGE_HEADER)));
             ProxyRequest parsed = request;
-            RoutePlan plan = new RoutePlanner(services.catalog.current(), services.stats::forEndpoint,
+            RoutePlan plan = new RoutePlanner(warm == null ? services.catalog.current() : warm.catalog(),
+                    services.stats::forEndpoint,
                     services.health).plan(request.routing(), request.chat(), services.sticky.lookup(
                     key == null ? null : key.id(), request.routing(), request.chat(),
                     ctx.request().getHeader("x-session-id")));
             Context context = Vertx.currentContext();
             if (key == null || !key.limits().any()) {
-                start(ctx, context, dialect, request, plan, key, null, receivedNanos);
+                start(ctx, context, services, dialect, request, plan, key, null, receivedNanos);
                 return;
             }
             // a shared limiter answers from Redis: the call goes on when it has, back on this request's event loop
@@ -244,15 +254,16 @@ public class ProxyRoutes {
                 refuse(ctx, dialect, request, key, receivedNanos, refused.error(), refused.retryAfter());
                 return;
             }
-            start(ctx, context, dialect, request, plan, key, ((KeyLimiter.Admitted) admission).charge(),
+            start(ctx, context, services, dialect, request, plan, key, ((KeyLimiter.Admitted) admission).charge(),
                     receivedNanos);
         } catch (RuntimeException e) {
             failed(ctx, dialect, request, key, receivedNanos, e);
         }
     }
 
-    private void start(RoutingContext ctx, Context context, ClientDialect dialect, ProxyRequest request,
-                       RoutePlan plan, GatewayKey key, KeyLimiter.Charge charge, long receivedNanos) {
+    private void start(RoutingContext ctx, Context context, ProxyServices services, ClientDialect dialect,
+                       ProxyRequest request, RoutePlan plan, GatewayKey key, KeyLimiter.Charge charge,
+                       long receivedNanos) {
         ProxyExchange exchange = new ProxyExchange(ctx.response(), context, dialect.forRequest(request), request,
                 plan, key == null ? null : key.id(), charge, generationId(), services, receivedNanos,
                 callerTrace(ctx));

@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -68,10 +69,40 @@ public class ProxyServices {
     @Inject
     HedgePolicy hedging;
 
+    /** False for warm-up calls ({@link ProxyWarmup}): they leave no samples and no generations. */
+    boolean recording = true;
+
     /** The last target built per endpoint id, with the catalog endpoint it was built for. */
     private final ConcurrentHashMap<Long, CachedTarget> targetCache = new ConcurrentHashMap<>();
 
     private record CachedTarget(CatalogEndpoint endpoint, UpstreamTarget target) {
+    }
+
+    /**
+     * The services for warm-up calls: the same adapters, config and event loops, but their own circuits, sticky
+     * sessions and observers, nothing recorded, and fixed targets for the warm-up's own endpoints.
+     */
+    ProxyServices forWarmup(EndpointHealth health, StickySessions sticky, ProxyObservers observers,
+                            Map<CatalogEndpoint, UpstreamTarget> fixedTargets) {
+        ProxyServices copy = new ProxyServices();
+        copy.catalog = catalog;
+        copy.stats = stats;
+        copy.health = health;
+        copy.adapters = adapters;
+        copy.targets = targets;
+        copy.samples = samples;
+        copy.generations = generations;
+        copy.config = config;
+        copy.vertx = vertx;
+        copy.limiter = limiter;
+        copy.limitsClock = limitsClock;
+        copy.observers = observers;
+        copy.sticky = sticky;
+        copy.hedging = hedging;
+        copy.recording = false;
+        fixedTargets.forEach((endpoint, target) -> copy.targetCache.put(endpoint.id(),
+                new CachedTarget(endpoint, target)));
+        return copy;
     }
 
     /**
