@@ -2,6 +2,7 @@ package dev.switchboard.web;
 
 import dev.switchboard.catalog.Capability;
 import dev.switchboard.catalog.CatalogModel;
+import dev.switchboard.routing.RoutePlanner;
 
 import java.util.List;
 
@@ -15,6 +16,14 @@ public record ModelDetailView(CatalogModel model, List<ProviderColumn> providers
     /** "text, image → text" */
     public String modalities() {
         return String.join(", ", model.inputModalities()) + " → " + String.join(", ", model.outputModalities());
+    }
+
+    /**
+     * An embedding model: no output tokens, so no output or cache prices, max output, TTFT or speed to show; its
+     * calls still have uptime and tokens.
+     */
+    public boolean embeddings() {
+        return model.outputModalities().contains(RoutePlanner.EMBEDDINGS);
     }
 
     public boolean isWeek() {

@@ -103,6 +103,22 @@ class ModelPageTest {
         assertThat(Jsoup.parse(r.asString()).text()).contains("There is no page at /no/such/page");
     }
 
+    @Test
+    void anEmbeddingModelShowsWhatAppliesToIt() {
+        Document doc = Jsoup.parse(given().get("/models/routelab/embed").then().statusCode(200).extract().asString());
+        assertThat(doc.selectFirst("h1").text()).isEqualTo("Embed Router");
+        assertThat(doc.select("ul.badges li").eachText()).contains("text → embeddings");
+        Element table = doc.selectFirst("table.compare");
+        assertThat(row(table, "Input price").select("td").eachText()).contains("$0.02", "$0.10");
+        assertThat(row(table, "Output price").select("td").eachText()).allMatch(t -> t.equals("—"));
+        assertThat(row(table, "Parameters").select("td").get(0).select("code").eachText()).containsExactly("dimensions");
+        assertThat(table.select("th").eachText()).noneMatch(t -> t.startsWith("Latency (TTFT)")
+                || t.startsWith("Throughput") || t.startsWith("Max output") || t.startsWith("Cache read"));
+        assertThat(row(table, "Uptime 24 h").select("td")).hasSize(3);
+        assertThat(doc.select("figure.chart")).isEmpty();
+        assertThat(doc.select(".strip-row")).isNotEmpty();
+    }
+
     static Element row(Element table, String header) {
         return table.select("tbody tr").stream()
                 .filter(tr -> tr.selectFirst("th").text().startsWith(header)).findFirst().orElseThrow();

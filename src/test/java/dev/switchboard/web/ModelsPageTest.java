@@ -137,6 +137,9 @@ class ModelsPageTest {
         assertThat(slugs(page("vendor=testlab&output=image"))).containsExactly("testlab/gamma");
         assertThat(slugs(page("input=image&input=text"))).allMatch(s -> catalog.current().model(s).orElseThrow()
                 .inputModalities().containsAll(List.of("image", "text")));
+        assertThat(slugs(page("vendor=routelab&output=embeddings")))
+                .containsExactlyInAnyOrder("routelab/embed", "routelab/embed-fixed");
+        assertThat(page("").select("input[name=output]").eachAttr("value")).contains("embeddings");
     }
 
     @Test
