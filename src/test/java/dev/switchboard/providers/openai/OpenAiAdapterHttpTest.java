@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.llm.ChatEvent;
 import dev.switchboard.llm.ChatRequest;
 import dev.switchboard.llm.ChatResponse;
+import dev.switchboard.llm.EmbeddingRequest;
+import dev.switchboard.llm.EmbeddingResponse;
 import dev.switchboard.llm.FinishReason;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
@@ -140,6 +142,82 @@ class OpenAiAdapterHttpTest {
         }
         assertThat(thrown[0]).isInstanceOf(UpstreamError.class);
         return (UpstreamError) thrown[0];
+    }
+
+    // ---- embeddings ----
+
+    static EmbeddingRequest embedding(List<String> inputs, Integer dimensions, boolean base64) {
+        return new EmbeddingRequest("openai/text-embedding-3-small", inputs, dimensions, base64, null);
+    }
+
+    @Test
+    void embedPostsToEmbeddingsAndReadsFloatsInIndexOrder() throws Exception {
+        handler = (req, body) -> json(req, 200, """
+                {"object":"list","data":[
+                  {"object":"embedding","index":1,"embedding":[0.5,-0.25]},
+                  {"object":"embedding","index":0,"embedding":[1.0,0.0]}],
+                 "model":"text-embedding-3-small","usage":{"prompt_tokens":7,"total_tokens":7}}""");
+        EmbeddingResponse response = adapter.embed(target("openai", base("/v1"), "text-embedding-3-small"),
+                embedding(List.of("first", "second"), 2, false), OPTIONS).await().atMost(WAIT);
+        assertThat(response.vectors()).hasSize(2);
+        assertThat(response.vectors().get(0)).containsExactly(1.0f, 0.0f);
+        assertThat(response.vectors().get(1)).containsExactly(0.5f, -0.25f);
+        assertThat(response.promptTokens()).isEqualTo(7);
+        Received r = received();
+        assertThat(r.path()).isEqualTo("/v1/embeddings");
+        assertThat(r.headers().get("authorization")).isEqualTo("Bearer " + KEY);
+        // floats were asked for, so no encoding_format goes upstream
+        assertThat(r.body()).isEqualTo(Fixtures.tree("""
+                {"model":"text-embedding-3-small","input":["first","second"],"dimensions":2}"""));
+    }
+
+    @Test
+    void embedOnAzureUsesTheDeploymentUrlAndAsksBase64OnlyWhenTheCallerDid() throws Exception {
+        handler = (req, body) -> json(req, 200, """
+                {"object":"list","data":[{"object":"embedding","index":0,"embedding":"AACAPwAAAMA="}],
+                 "model":"text-embedding-3-small","usage":{"prompt_tokens":2,"total_tokens":2}}""");
+        EmbeddingResponse response = adapter.embed(target("azure", base("/openai"), "embed-prod"),
+                embedding(List.of("x"), null, true), OPTIONS).await().atMost(WAIT);
+        assertThat(response.vectors().getFirst()).containsExactly(1.0f, -2.0f);
+        Received r = received();
+        assertThat(r.path()).isEqualTo("/openai/deployments/embed-prod/embeddings");
+        assertThat(r.query()).isEqualTo("api-version=2024-10-21");
+        assertThat(r.headers().get("api-key")).isEqualTo(KEY);
+        assertThat(r.body().get("encoding_format").asText()).isEqualTo("base64");
+    }
+
+    @Test
+    void embedSendsTokenArraysAsTheyCame() throws Exception {
+        handler = (req, body) -> json(req, 200, """
+                {"data":[{"index":0,"embedding":[0.1]}],"usage":{"prompt_tokens":3,"total_tokens":3}}""");
+        adapter.embed(target("openai", base("/v1"), "text-embedding-3-small"), new EmbeddingRequest(
+                "m", List.of(), List.of(new int[] {1, 2, 3}), null, false, "user-1"), OPTIONS).await().atMost(WAIT);
+        assertThat(received().body()).isEqualTo(Fixtures.tree("""
+                {"model":"text-embedding-3-small","input":[[1,2,3]],"user":"user-1"}"""));
+    }
+
+    @Test
+    void embedErrorsAreClassifiedAndAnswersThatDoNotFitAreMalformed() {
+        handler = (req, body) -> req.response().setStatusCode(429).putHeader("retry-after", "3")
+                .putHeader("content-type", "application/json")
+                .end("{\"error\":{\"message\":\"Rate limit reached for key " + KEY + "\",\"type\":\"requests\"}}");
+        UpstreamError limited = failure(() -> adapter.embed(target("openai", base("/v1"), "m"),
+                embedding(List.of("x"), null, false), OPTIONS).await().atMost(WAIT));
+        assertThat(limited.kind()).isEqualTo(UpstreamErrorKind.RATE_LIMITED);
+        assertThat(limited.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(limited.getMessage()).doesNotContain(KEY);
+
+        for (String body : List.of(
+                "{\"data\":[{\"index\":0,\"embedding\":[0.1]}]}",
+                "{\"data\":[{\"index\":0,\"embedding\":\"AAA\"},{\"index\":1,\"embedding\":[1]}]}",
+                "{\"data\":[{\"index\":0,\"embedding\":[0.1]},{\"index\":0,\"embedding\":[0.2]}]}",
+                "{\"data\":[{\"index\":0,\"embedding\":\"text\"},{\"index\":1,\"embedding\":[\"a\"]}]}",
+                "[1,2]")) {
+            handler = (req, b) -> json(req, 200, body);
+            UpstreamError malformed = failure(() -> adapter.embed(target("openai", base("/v1"), "m"),
+                    embedding(List.of("x", "y"), null, false), OPTIONS).await().atMost(WAIT));
+            assertThat(malformed.kind()).as(body).isEqualTo(UpstreamErrorKind.MALFORMED_RESPONSE);
+        }
     }
 
     // ---- non-streaming ----
