@@ -8,6 +8,7 @@ import com.openai.core.http.HttpResponseFor;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import dev.switchboard.catalog.CatalogService;
+import dev.switchboard.limits.KeyLimits;
 import dev.switchboard.llm.Float32Base64;
 import dev.switchboard.routing.EndpointHealth;
 import dev.switchboard.sim.SimProfile;
@@ -197,6 +198,35 @@ class EmbeddingsSdkTest {
             assertThat(generation.costUsd()).isEqualByComparingTo(BigDecimal.valueOf(
                     response.usage().promptTokens()).multiply(new BigDecimal("0.10")).movePointLeft(6));
         }
+    }
+
+    @Test
+    void aHangingFirstProviderTimesOutAndFailsOver() {
+        try (SimProfileOverrides profiles = new SimProfileOverrides(ProxyTestSupport.sim(simulator).profiles())) {
+            profiles.put("embed-oa", SimProfile.builder().ttftMs(1).hangRate(1).build());
+            HttpResponse<String> response = embed("{\"model\":\"" + TestCatalog.EMBED + "\",\"input\":\"wait\"}");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("x-switchboard-provider")).hasValue("route-backup");
+            GenerationRecord generation = ProxyTestSupport.generation(generations,
+                    response.headers().firstValue("x-switchboard-generation-id").orElseThrow());
+            assertThat(generation.attempts()).extracting(a -> a.provider() + ":" + a.outcome())
+                    .containsExactly("route-openai:timeout", "route-backup:ok");
+        }
+    }
+
+    @Test
+    void aKeysRateLimitAppliesWithOpenAiHeaders() {
+        CreatedKey key = keys.create("embeddings-rpm", new KeyLimits(1, null, null, null));
+        Map<String, String> auth = Map.of("authorization", "Bearer " + key.key());
+        String body = "{\"model\":\"" + TestCatalog.EMBED + "\",\"input\":\"limited\"}";
+        HttpResponse<String> first = ProxyTestSupport.post(base, "/v1/embeddings", body, auth);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("x-ratelimit-limit-requests")).hasValue("1");
+        assertThat(first.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
+        HttpResponse<String> second = ProxyTestSupport.post(base, "/v1/embeddings", body, auth);
+        assertThat(second.statusCode()).isEqualTo(429);
+        assertThat(ProxyTestSupport.json(second).path("error").path("type").asText()).isEqualTo("rate_limit_error");
+        assertThat(second.headers().firstValue("retry-after")).isPresent();
     }
 
     @Test
