@@ -52,7 +52,8 @@ public class AdminKeysPage {
     static class Templates {
         static native TemplateInstance keys(View view);
 
-        static native TemplateInstance login(String message);
+        /** {@code next}: the admin page to go to once logged in. */
+        static native TemplateInstance login(String message, String next);
 
         static native TemplateInstance unconfigured();
 
@@ -85,7 +86,7 @@ public class AdminKeysPage {
             return unconfigured();
         }
         if (!sessions.valid(session, Instant.now())) {
-            return html(200, Templates.login(null));
+            return html(200, Templates.login(null, "/admin/keys"));
         }
         String notice = revoked != null ? "Key " + revoked + " is revoked: it is refused from now on."
                 : limitsSet != null ? "The limits of key " + limitsSet + " are set: they apply from its next call on."
@@ -96,15 +97,17 @@ public class AdminKeysPage {
     @POST
     @Path("login")
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response login(@FormParam("master_key") String masterKey, @Context UriInfo uri) {
+    public Response login(@FormParam("master_key") String masterKey, @FormParam("next") String next,
+                          @Context UriInfo uri) {
         if (sessions == null) {
             return unconfigured();
         }
         if (masterKey == null || !KeyMaterial.constantTimeEquals(masterKey.strip(), gatewayKeys.masterKey().orElseThrow())) {
-            return html(401, Templates.login("That is not the master key (switchboard.auth.master-key)."));
+            return html(401, Templates.login("That is not the master key (switchboard.auth.master-key).",
+                    landing(next)));
         }
         String token = sessions.issue(Instant.now());
-        return Response.seeOther(URI.create("/admin/keys")).cookie(cookie(token, (int) sessions.lifetime().toSeconds(),
+        return Response.seeOther(URI.create(landing(next))).cookie(cookie(token, (int) sessions.lifetime().toSeconds(),
                 uri)).build();
     }
 
@@ -183,13 +186,19 @@ public class AdminKeysPage {
             return unconfigured();
         }
         if (!sessions.valid(session, Instant.now())) {
-            return html(401, Templates.login("Your session has ended. Log in again with the master key."));
+            return html(401, Templates.login("Your session has ended. Log in again with the master key.",
+                    "/admin/keys"));
         }
         if (!sessions.csrfMatches(session, csrf)) {
             return html(403, Templates.problem("Form expired", "This form was not issued by this session (or it was "
                     + "sent from another site). Reload the page and try again."));
         }
         return null;
+    }
+
+    /** Where a login goes: one of the admin pages, never an address from the form (no open redirect). */
+    private static String landing(String next) {
+        return "/admin/usage".equals(next) ? "/admin/usage" : "/admin/keys";
     }
 
     private Response keysPage(int status, String session, CreatedKey created, String notice) {

@@ -40,3 +40,13 @@ document.addEventListener('htmx:afterSettle', function () {
     });
   });
 });
+
+// htmx leaves 4xx answers unswapped; a form marked data-swap-errors gets them shown in its target, so a refused
+// query (a bad date) says why in place, as the full page does without JavaScript.
+document.addEventListener('htmx:beforeSwap', function (event) {
+  var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (event.detail.xhr.status === 400 && elt && elt.closest('[data-swap-errors]')) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -1,0 +1,211 @@
+package dev.switchboard.usage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.proxy.ProxyTestSupport;
+import dev.switchboard.sim.SimulatorLauncher;
+import dev.switchboard.testing.SwitchboardTestProfile;
+import dev.switchboard.testing.TestCatalog;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The admin usage page over real proxied calls: the numbers it renders are the generations the proxy logged, the htmx
+ * fragment and the no-JS page show the same report, bad queries get a 400 page that says why, and nothing but the
+ * admin session opens it.
+ */
+@QuarkusTest
+@TestProfile(SwitchboardTestProfile.class)
+class UsagePageTest {
+
+    private static final String BODY = "{\"model\":\"" + TestCatalog.SOLO + "\",\"max_tokens\":50,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Inject
+    SimulatorLauncher simulator;
+
+    @Inject
+    ApiKeyService service;
+
+    @Test
+    void theReportShowsWhatTheProxyLoggedAsAFullPageAndAsAFragment() {
+        String base = root.toString().replaceAll("/$", "");
+        ProxyTestSupport.profile(simulator, "solo-oa", ProxyTestSupport.QUICK);
+        CreatedKey a = service.create("page-a");
+        CreatedKey b = service.create("page-b");
+        long input = 0;
+        long output = 0;
+        for (int i = 0; i < 3; i++) {
+            JsonNode usage = call(base, a.key()).path("usage");
+            input += usage.path("prompt_tokens").asLong();
+            output += usage.path("completion_tokens").asLong();
+        }
+        call(base, b.key());
+        ProxyTestSupport.awaitTrue(() -> allTimeRequests(a.key()) == 3 && allTimeRequests(b.key()) == 1,
+                "usage of both keys written");
+        String cost = given().header("x-api-key", a.key()).get("/api/v1/usage?group_by=model").then().statusCode(200)
+                .extract().jsonPath().getString("data[0].cost");
+        String session = login();
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+
+        Response full = given().cookie(AdminKeysPage.COOKIE, session)
+                .get("/admin/usage?group_by=model&key=" + a.view().id());
+        assertThat(full.statusCode()).isEqualTo(200);
+        assertThat(full.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(full.header("Vary")).contains("HX-Request");
+        Document page = Jsoup.parse(full.asString());
+        assertThat(page.select("form#usage-form[method=get][action=/admin/usage][hx-get=/admin/usage]"
+                + "[hx-target=#report][hx-push-url=true]")).hasSize(1);
+        assertThat(page.select("select[name=key] option[selected]").attr("value")).isEqualTo(a.view().id());
+        // no dates asked for: the last 30 days, both ends filled in so the link says what is shown
+        assertThat(page.selectFirst("input[name=to]").val()).isEqualTo(today);
+        assertThat(page.selectFirst("input[name=from]").val())
+                .isEqualTo(LocalDate.now(ZoneOffset.UTC).minusDays(29).toString());
+        assertThat(page.selectFirst("#total-requests").text()).isEqualTo("3");
+        assertThat(page.selectFirst("#total-input").text()).isEqualTo(String.format("%,d", input));
+        assertThat(page.selectFirst("#total-output").text()).isEqualTo(String.format("%,d", output));
+        assertThat(new BigDecimal(page.selectFirst("#total-cost").text().substring(1)))
+                .isEqualByComparingTo(new BigDecimal(cost));
+        assertThat(page.select("table.usage tbody tr")).hasSize(1);
+        assertThat(page.selectFirst("table.usage tbody tr").attr("data-group")).isEqualTo(TestCatalog.SOLO);
+        assertThat(page.selectFirst("table.usage tbody tr td.requests").text()).isEqualTo("3");
+        assertThat(page.select("figure.bars rect.bar")).hasSize(1);
+        assertThat(page.selectFirst("figure.bars rect.bar").attr("data-day")).isEqualTo(today);
+        assertThat(page.selectFirst("figure.bars rect.bar title").text()).isEqualTo(today + ": 3 requests");
+        assertThat(page.select("header nav a[href=/admin/usage]")).hasSize(1);
+        assertThat(full.asString()).doesNotContain(a.key(), b.key(), SwitchboardTestProfile.MASTER_KEY);
+
+        Response fragment = given().cookie(AdminKeysPage.COOKIE, session).header("HX-Request", "true")
+                .get("/admin/usage?group_by=day&key=" + a.view().id());
+        assertThat(fragment.statusCode()).isEqualTo(200);
+        assertThat(fragment.header("Vary")).contains("HX-Request");
+        String html = fragment.asString().strip();
+        assertThat(html).doesNotContain("<html", "<form", "<nav").startsWith("<div id=\"report\"");
+        Document days = Jsoup.parseBodyFragment(html);
+        assertThat(days.select("table.usage tbody tr")).hasSize(1);
+        assertThat(days.selectFirst("table.usage tbody tr").attr("data-group")).isEqualTo(today);
+        assertThat(days.selectFirst("table.usage thead th").text()).isEqualTo("Day (UTC)");
+        assertThat(days.selectFirst("#total-requests").text()).isEqualTo("3");
+
+        Document everyKey = Jsoup.parse(given().cookie(AdminKeysPage.COOKIE, session)
+                .get("/admin/usage?group_by=provider").then().statusCode(200).extract().asString());
+        // other tests' generations share the database: at least these four
+        assertThat(Long.parseLong(everyKey.selectFirst("#total-requests").text().replace(",", "")))
+                .isGreaterThanOrEqualTo(4);
+        assertThat(everyKey.select("table.usage tbody tr")).isNotEmpty();
+        assertThat(everyKey.select("select[name=key] option[value=" + b.view().id() + "]")).hasSize(1);
+
+        Document onlyB = Jsoup.parse(given().cookie(AdminKeysPage.COOKIE, session)
+                .get("/admin/usage?group_by=model&key=" + b.view().id()).then().statusCode(200).extract().asString());
+        assertThat(onlyB.selectFirst("#total-requests").text()).isEqualTo("1");
+    }
+
+    @Test
+    void aRangeWithoutUsageSaysSo() {
+        String session = login();
+        Document page = Jsoup.parse(given().cookie(AdminKeysPage.COOKIE, session)
+                .get("/admin/usage?group_by=day&from=2020-01-01&to=2020-01-31").then().statusCode(200).extract()
+                .asString());
+        assertThat(page.selectFirst("#total-requests").text()).isEqualTo("0");
+        assertThat(page.selectFirst("#total-cost").text()).isEqualTo("$0.00");
+        assertThat(page.select("table.usage")).isEmpty();
+        assertThat(page.selectFirst("#report p.empty").text()).isEqualTo("No usage in this period.");
+        assertThat(page.selectFirst("figure.bars .chart-empty")).isNotNull();
+    }
+
+    @Test
+    void badQueriesGetA400PageThatSaysWhy() {
+        String session = login();
+        Map<String, String> cases = Map.of(
+                "group_by=day&from=yesterday", "start date is not a date",
+                "group_by=day&to=2026-13-01", "end date is not a date",
+                "group_by=day&from=2026-12-07&to=2026-12-01", "start date is after the end date",
+                "group_by=bogus", "Group by one of model, provider, day",
+                "group_by=model&key=key_nosuchkey", "no such key",
+                "group_by=model&key=%3Cscript%3E", "no such key");
+        cases.forEach((query, why) -> {
+            Response full = given().cookie(AdminKeysPage.COOKIE, session).get("/admin/usage?" + query);
+            assertThat(full.statusCode()).as(query).isEqualTo(400);
+            Document page = Jsoup.parse(full.asString());
+            assertThat(page.selectFirst("#report [role=alert]").text()).as(query).contains(why);
+            assertThat(page.select("form#usage-form")).as(query + ": the form stays, to fix the query").hasSize(1);
+            assertThat(page.select("#total-requests")).as(query).isEmpty();
+            assertThat(full.asString()).as(query).doesNotContain("Exception", "<script>");
+
+            Response fragment = given().cookie(AdminKeysPage.COOKIE, session).header("HX-Request", "true")
+                    .get("/admin/usage?" + query);
+            assertThat(fragment.statusCode()).as(query).isEqualTo(400);
+            assertThat(fragment.asString().strip()).as(query).startsWith("<div id=\"report\"").contains(why)
+                    .doesNotContain("<html");
+        });
+    }
+
+    @Test
+    void onlyTheAdminSessionOpensThePage() {
+        CreatedKey a = service.create("page-outsider");
+        for (Response r : new Response[]{
+                given().get("/admin/usage"),
+                given().header("Authorization", "Bearer " + a.key()).get("/admin/usage"),
+                given().header("x-api-key", a.key()).get("/admin/usage"),
+                given().cookie(AdminKeysPage.COOKIE, a.key()).get("/admin/usage"),
+                given().cookie(AdminKeysPage.COOKIE, SwitchboardTestProfile.MASTER_KEY).get("/admin/usage")}) {
+            Document login = Jsoup.parse(r.asString());
+            assertThat(login.select("form[action=/admin/keys/login] input[name=next]").val()).isEqualTo("/admin/usage");
+            assertThat(login.select("#total-requests, table.usage, select[name=key]")).isEmpty();
+        }
+        // a key holder's own figures come from the JSON API, never another key's
+        CreatedKey other = service.create("page-other");
+        JsonPath refused = given().header("x-api-key", a.key())
+                .get("/api/v1/usage?group_by=model&key_id=" + other.view().id()).then().statusCode(403).extract()
+                .jsonPath();
+        assertThat(refused.getString("error.param")).isEqualTo("key_id");
+
+        Response wrong = given().redirects().follow(false).formParam("master_key", "sb-wrong")
+                .formParam("next", "/admin/usage").post("/admin/keys/login");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(Jsoup.parse(wrong.asString()).select("input[name=next]").val()).isEqualTo("/admin/usage");
+        Response elsewhere = given().redirects().follow(false).formParam("master_key", SwitchboardTestProfile.MASTER_KEY)
+                .formParam("next", "https://evil.example/").post("/admin/keys/login");
+        assertThat(elsewhere.statusCode()).isEqualTo(303);
+        assertThat(elsewhere.header("Location")).endsWith("/admin/keys");
+    }
+
+    private static String login() {
+        Response login = given().redirects().follow(false).formParam("master_key", SwitchboardTestProfile.MASTER_KEY)
+                .formParam("next", "/admin/usage").post("/admin/keys/login");
+        assertThat(login.statusCode()).isEqualTo(303);
+        assertThat(login.header("Location")).endsWith("/admin/usage");
+        return login.getCookie(AdminKeysPage.COOKIE);
+    }
+
+    private static JsonNode call(String base, String key) {
+        HttpResponse<String> response = ProxyTestSupport.post(base, "/v1/chat/completions", BODY,
+                Map.of("authorization", "Bearer " + key));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return ProxyTestSupport.json(response);
+    }
+
+    private static long allTimeRequests(String key) {
+        return given().header("x-api-key", key).get("/api/v1/key").then().statusCode(200).extract().jsonPath()
+                .getLong("data.usage.all_time.requests");
+    }
+}
