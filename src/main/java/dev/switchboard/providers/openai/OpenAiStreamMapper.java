@@ -47,9 +47,17 @@ final class OpenAiStreamMapper {
     private final Set<Integer> toolCalls = new HashSet<>();
     private int lastToolCall = -1;
 
+    /** Null when every chunk takes the full path (tests compare the two). */
+    private final OpenAiChunkScanner scanner;
+
     /** @param secrets the credentials this call used, kept out of error messages */
     OpenAiStreamMapper(Collection<String> secrets) {
+        this(secrets, true);
+    }
+
+    OpenAiStreamMapper(Collection<String> secrets, boolean scan) {
         this.secrets = secrets;
+        this.scanner = scan ? new OpenAiChunkScanner() : null;
     }
 
     /** True once {@code [DONE]} arrived: anything after it (a reset connection, say) is no longer the stream. */
@@ -76,6 +84,12 @@ final class OpenAiStreamMapper {
         if (trimmed.equals("[DONE]")) {
             return finish(true);
         }
+        if (scanner != null && trimmed.charAt(0) == '{') {
+            OpenAiChunkScanner.Chunk chunk = scanner.scan(trimmed);
+            if (chunk != null) {
+                return onScanned(chunk);
+            }
+        }
         JsonNode node;
         try {
             node = OpenAiCodec.JSON.readTree(trimmed);
@@ -99,6 +113,38 @@ final class OpenAiStreamMapper {
             throw OpenAiErrors.malformed("The provider sent a chunk of an unexpected shape", trimmed, secrets);
         }
         return onChunk(chunk);
+    }
+
+    /** As {@link #onChunk} for a chunk of the common shape, read without a tree. */
+    private List<ChatEvent> onScanned(OpenAiChunkScanner.Chunk chunk) {
+        if (!chunk.hasChoices && !chunk.hasUsage && !chunk.hasId) {
+            return List.of();
+        }
+        List<ChatEvent> events = new ArrayList<>(2);
+        if (!started) {
+            started = true;
+            events.add(new ChatEvent.Start(chunk.id, chunk.model));
+        }
+        if (!chunk.choicesList || finished || !chunk.choice) {
+            return events;
+        }
+        String reasoning = chunk.reasoningContent == null || chunk.reasoningContent.isEmpty()
+                ? (chunk.reasoning == null ? "" : chunk.reasoning) : chunk.reasoningContent;
+        if (!reasoning.isEmpty()) {
+            events.add(new ChatEvent.ReasoningDelta(reasoning, null, null));
+        }
+        if (chunk.content != null && !chunk.content.isEmpty()) {
+            events.add(new ChatEvent.TextDelta(chunk.content));
+        }
+        if (chunk.refusal != null && !chunk.refusal.isEmpty()) {
+            events.add(new ChatEvent.TextDelta(chunk.refusal));
+        }
+        if (chunk.finishReason != null) {
+            finished = true;
+            events.add(new ChatEvent.Stop(OpenAiCodec.finishReason(chunk.finishReason, calledTools),
+                    chunk.finishReason));
+        }
+        return events;
     }
 
     /** The body ended: clean only after {@code [DONE]} or a finish reason. */
