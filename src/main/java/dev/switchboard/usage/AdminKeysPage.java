@@ -221,7 +221,7 @@ public class AdminKeysPage {
                 .header("Cache-Control", "no-store").build();
     }
 
-    private static NewCookie cookie(String value, int maxAge, UriInfo uri) {
+    static NewCookie cookie(String value, int maxAge, UriInfo uri) {
         return new NewCookie.Builder(COOKIE).value(value).path("/admin").httpOnly(true)
                 .sameSite(NewCookie.SameSite.STRICT).maxAge(maxAge)
                 .secure("https".equalsIgnoreCase(uri.getRequestUri().getScheme())).build();

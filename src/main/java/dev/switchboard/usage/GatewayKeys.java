@@ -113,6 +113,24 @@ public class GatewayKeys {
         return xApiKey == null || xApiKey.isBlank() ? null : xApiKey.strip();
     }
 
+    /**
+     * The stored hash of the active key {@code id}, the secret its holder's usage-page session is signed with; empty
+     * when there is no such key or it is revoked (which so ends its sessions on every replica).
+     */
+    Optional<String> activeHash(String id) {
+        for (Map.Entry<String, GatewayKey> e : byHash.entrySet()) {
+            if (e.getValue().id().equals(id)) {
+                return Optional.of(e.getKey());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The active key of a stored hash, or null. */
+    GatewayKey authenticatedByHash(String hash) {
+        return byHash.get(hash);
+    }
+
     /** True when every call is allowed: demo mode and no master key. Shown on the portal. */
     public boolean open() {
         return open;

@@ -18,15 +18,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * {@code /admin/usage}: what the gateway's keys used, for the operator, behind the admin session of the keys page (its
@@ -54,7 +51,12 @@ public class UsagePage {
      */
     public record View(UsageFilter filter, List<UsageQueries.GroupBy> groupings, List<KeyOption> keys,
                        UsageQueries.Totals totals, List<Row> rows, DailyBars bars, String scope, String problem,
-                       String csrf) {
+                       String csrf, boolean admin) {
+
+        /** Where the form goes: the operator's page, or a key holder's own. */
+        public String action() {
+            return admin ? "/admin/usage" : "/usage";
+        }
 
         public String groupBy() {
             return filter.groupByText();
@@ -88,10 +90,13 @@ public class UsagePage {
         static native TemplateInstance usage(View view);
 
         static native TemplateInstance usage$report(View view);
+
+        /** A key holder's login to their own usage; {@code message} says why the last try failed. */
+        static native TemplateInstance keyLogin(String message);
     }
 
     @Inject
-    UsageQueries queries;
+    UsageReports reports;
 
     @Inject
     KeyUsageQueries keyUsage;
@@ -125,48 +130,16 @@ public class UsagePage {
         if (filter.problem() == null && filter.keyId() != null && keys.stream().noneMatch(KeyOption::selected)) {
             filter = filter.refused("There is no such key.");
         }
-        View view = filter.problem() != null
-                ? new View(filter, groupings(), keys, null, List.of(), null, null, filter.problem(),
-                sessions.csrf(session))
-                : report(filter, keys, sessions.csrf(session));
+        return render(reports.view(filter, keys, null, sessions.csrf(session), true), headers);
+    }
+
+    /** The page, or only its report for htmx; 400 when the query was refused. */
+    static Response render(View view, HttpHeaders headers) {
         int status = view.problem() == null ? 200 : 400;
         if (HtmxRequest.wantsFragment(headers)) {
             return html(status, Templates.usage$report(view)).header("Vary", "HX-Request").build();
         }
         return html(status, Templates.usage(view)).header("Vary", "HX-Request").build();
-    }
-
-    private View report(UsageFilter filter, List<KeyOption> keys, String csrf) {
-        LocalDate toExclusive = filter.to() == null ? null : filter.to().plusDays(1);
-        List<Row> rows = queries.grouped(filter.keyId(), filter.groupBy(), filter.from(), toExclusive).stream()
-                .map(r -> new Row(r.group(), r.totals())).toList();
-        // every generation falls in exactly one group, so the groups add up to the range's totals
-        long requests = 0;
-        long input = 0;
-        long output = 0;
-        BigDecimal cost = BigDecimal.ZERO;
-        for (Row r : rows) {
-            requests += r.totals().requests();
-            input += r.totals().inputTokens();
-            output += r.totals().outputTokens();
-            cost = cost.add(r.totals().cost());
-        }
-        DailyBars bars = null;
-        if (filter.from() != null && filter.to() != null
-                && filter.from().plusDays(DailyBars.MAX_DAYS).isAfter(filter.to())) {
-            List<UsageQueries.Row> days = filter.groupBy() == UsageQueries.GroupBy.DAY
-                    ? rows.stream().map(r -> new UsageQueries.Row(r.group(), r.totals())).toList()
-                    : queries.grouped(filter.keyId(), UsageQueries.GroupBy.DAY, filter.from(), toExclusive);
-            Map<LocalDate, Long> perDay = new TreeMap<>();
-            for (UsageQueries.Row d : days) {
-                perDay.put(LocalDate.parse(d.group()), d.totals().requests());
-            }
-            bars = DailyBars.of("usage-per-day", "Requests per day", "request", filter.from(), filter.to(), perDay);
-        }
-        String scope = filter.keyId() == null ? "every key" : keys.stream().filter(KeyOption::selected)
-                .map(KeyOption::label).findFirst().orElse(filter.keyId());
-        return new View(filter, groupings(), keys, new UsageQueries.Totals(requests, input, output, cost), rows, bars,
-                scope, null, csrf);
     }
 
     /** Every key ever made (a revoked key's past use still counts), and the master key's own calls. */
@@ -186,11 +159,7 @@ public class UsagePage {
         return options;
     }
 
-    private static List<UsageQueries.GroupBy> groupings() {
-        return List.of(UsageQueries.GroupBy.values());
-    }
-
-    private static Response.ResponseBuilder html(int status, TemplateInstance page) {
+    static Response.ResponseBuilder html(int status, TemplateInstance page) {
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(page).header("Cache-Control", "no-store");
     }
 }

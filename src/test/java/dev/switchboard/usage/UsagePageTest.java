@@ -91,7 +91,7 @@ class UsagePageTest {
         assertThat(page.select("figure.bars rect.bar")).hasSize(1);
         assertThat(page.selectFirst("figure.bars rect.bar").attr("data-day")).isEqualTo(today);
         assertThat(page.selectFirst("figure.bars rect.bar title").text()).isEqualTo(today + ": 3 requests");
-        assertThat(page.select("header nav a[href=/admin/usage]")).hasSize(1);
+        assertThat(page.select("header nav a[href=/usage]")).hasSize(1);
         assertThat(full.asString()).doesNotContain(a.key(), b.key(), SwitchboardTestProfile.MASTER_KEY);
 
         Response fragment = given().cookie(AdminKeysPage.COOKIE, session).header("HX-Request", "true")
@@ -187,6 +187,71 @@ class UsagePageTest {
                 .formParam("next", "https://evil.example/").post("/admin/keys/login");
         assertThat(elsewhere.statusCode()).isEqualTo(303);
         assertThat(elsewhere.header("Location")).endsWith("/admin/keys");
+    }
+
+    @Test
+    void aKeyHolderLogsInWithTheirKeyAndSeesOnlyTheirOwnUsage() {
+        String base = root.toString().replaceAll("/$", "");
+        ProxyTestSupport.profile(simulator, "solo-oa", ProxyTestSupport.QUICK);
+        CreatedKey mine = service.create("holder-mine");
+        CreatedKey theirs = service.create("holder-theirs");
+        call(base, mine.key());
+        call(base, mine.key());
+        call(base, theirs.key());
+        ProxyTestSupport.awaitTrue(() -> allTimeRequests(mine.key()) == 2 && allTimeRequests(theirs.key()) == 1,
+                "usage of both keys written");
+
+        Document form = Jsoup.parse(given().get("/usage").then().statusCode(200).extract().asString());
+        assertThat(form.select("form[method=post][action=/usage/login] input[type=password][name=key]")).hasSize(1);
+        assertThat(form.select("#total-requests")).isEmpty();
+
+        Response login = given().redirects().follow(false).formParam("key", mine.key()).post("/usage/login");
+        assertThat(login.statusCode()).isEqualTo(303);
+        assertThat(login.header("Location")).endsWith("/usage");
+        String session = login.getCookie(KeyUsagePage.COOKIE);
+        assertThat(session).isNotBlank().doesNotContain(mine.key());
+        assertThat(login.getDetailedCookie(KeyUsagePage.COOKIE).isHttpOnly()).isTrue();
+
+        // another key's id in the query changes nothing: the session decides whose usage it is
+        Response full = given().cookie(KeyUsagePage.COOKIE, session)
+                .get("/usage?group_by=model&key=" + theirs.view().id());
+        assertThat(full.statusCode()).isEqualTo(200);
+        Document page = Jsoup.parse(full.asString());
+        assertThat(page.selectFirst("#total-requests").text()).isEqualTo("2");
+        assertThat(page.select("select[name=key]")).isEmpty();
+        assertThat(page.select("form#usage-form[action=/usage][hx-get=/usage]")).hasSize(1);
+        assertThat(page.selectFirst("#report").text()).contains("holder-mine").doesNotContain("holder-theirs");
+        assertThat(full.asString()).doesNotContain(mine.key(), theirs.key());
+        Response fragment = given().cookie(KeyUsagePage.COOKIE, session).header("HX-Request", "true")
+                .get("/usage?group_by=day");
+        assertThat(fragment.asString().strip()).startsWith("<div id=\"report\"");
+        assertThat(Jsoup.parseBodyFragment(fragment.asString()).selectFirst("#total-requests").text()).isEqualTo("2");
+        assertThat(given().cookie(KeyUsagePage.COOKIE, session).get("/usage?from=nope").statusCode()).isEqualTo(400);
+
+        // a session is signed for its key: another key's id with this signature is no session
+        String forged = session.replace(mine.view().id(), theirs.view().id());
+        assertThat(Jsoup.parse(given().cookie(KeyUsagePage.COOKIE, forged).get("/usage").asString())
+                .select("#total-requests")).isEmpty();
+        // nor is the key itself, or a wrong one
+        assertThat(Jsoup.parse(given().cookie(KeyUsagePage.COOKIE, mine.key()).get("/usage").asString())
+                .select("#total-requests")).isEmpty();
+        Response wrong = given().redirects().follow(false).formParam("key", "sb-not-a-key").post("/usage/login");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.getCookie(KeyUsagePage.COOKIE)).isNull();
+        assertThat(Jsoup.parse(wrong.asString()).selectFirst("[role=alert]").text()).contains("not an active");
+
+        // the master key gets the operator's page, with an admin session
+        Response master = given().redirects().follow(false).formParam("key", SwitchboardTestProfile.MASTER_KEY)
+                .post("/usage/login");
+        assertThat(master.statusCode()).isEqualTo(303);
+        assertThat(master.header("Location")).endsWith("/admin/usage");
+        assertThat(Jsoup.parse(given().cookie(AdminKeysPage.COOKIE, master.getCookie(AdminKeysPage.COOKIE))
+                .get("/admin/usage").asString()).select("select[name=key]")).hasSize(1);
+
+        // revoking the key ends its sessions
+        assertThat(service.revoke(mine.view().id())).isTrue();
+        assertThat(Jsoup.parse(given().cookie(KeyUsagePage.COOKIE, session).get("/usage").asString())
+                .select("form[action=/usage/login]")).hasSize(1);
     }
 
     private static String login() {

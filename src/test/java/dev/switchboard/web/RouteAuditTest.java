@@ -44,6 +44,8 @@ class RouteAuditTest {
 
     /** The one change a visitor without credentials may ask for: presenting the master key. */
     private static final String LOGIN = "/admin/keys/login";
+    /** A key holder's login to their own usage page and its logout: they change nothing the server keeps. */
+    private static final List<String> KEY_SESSION = List.of("/usage/login", "/usage/logout");
 
     @Inject
     Router router;
@@ -59,7 +61,7 @@ class RouteAuditTest {
         List<Endpoint> changes = jaxRsChanges().stream()
                 .filter(e -> !e.path().startsWith("/v1/") && !e.path().startsWith("/api/")).toList();
         assertThat(changes).as("the audit found the admin's forms").extracting(Endpoint::path)
-                .contains("/admin/keys", "/admin/keys/x/revoke", "/admin/keys/logout", LOGIN);
+                .contains("/admin/keys", "/admin/keys/x/revoke", "/admin/keys/logout", LOGIN, "/usage/login");
 
         String session = given().redirects().follow(false).formParam("master_key", SwitchboardTestProfile.MASTER_KEY)
                 .post(LOGIN).getCookie(AdminKeysPage.COOKIE);
@@ -69,6 +71,14 @@ class RouteAuditTest {
 
         for (Endpoint e : changes) {
             if (e.path().equals(LOGIN)) {
+                continue;
+            }
+            if (KEY_SESSION.contains(e.path())) {
+                String before = state();
+                Response anonymous = call(given(), e.method(), e.path(), "key", "sb-made-up");
+                assertThat(anonymous.statusCode()).as("%s %s", e.method(), e.path()).isIn(303, 401);
+                assertThat(anonymous.getCookie(AdminKeysPage.COOKIE)).isNull();
+                assertThat(state()).as("%s %s changed nothing", e.method(), e.path()).isEqualTo(before);
                 continue;
             }
             String path = e.path().replace("/x/", "/" + revocable + "/");
