@@ -16,6 +16,13 @@ import dev.switchboard.llm.EmbeddingResponse;
 import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.llm.Usage;
+import dev.switchboard.observe.AttemptFinished;
+import dev.switchboard.observe.AttemptStarted;
+import dev.switchboard.observe.ProxyObservers;
+import dev.switchboard.observe.RequestFinished;
+import dev.switchboard.observe.RequestObservation;
+import dev.switchboard.observe.RequestOutcome;
+import dev.switchboard.observe.RequestStarted;
 import dev.switchboard.providers.CallOptions;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.UpstreamTarget;
@@ -46,7 +53,9 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Executor;
 
@@ -58,7 +67,9 @@ import java.util.concurrent.Executor;
  * are passed over and named in the error if nothing is left. The answer is OpenAI's list of vectors, in base64 when
  * the caller asked (encoded by the gateway whatever the upstream sent), with {@code provider}, {@code usage.cost} and
  * the served-by headers; the call is a generation (protocol {@value #PROTOCOL}, input tokens only, priced at the
- * endpoint's input price) against the key's limits. There is no stream, so no keep-alive, hedging or continuation.
+ * endpoint's input price) against the key's limits. Observers (metrics, traces, the request log) see it as they see a
+ * chat call, under protocol {@value #PROTOCOL} and without content. There is no stream, so no keep-alive, hedging or
+ * continuation.
  */
 final class EmbeddingsCall implements ProxyRoutes.BodyCall {
 
@@ -86,6 +97,7 @@ final class EmbeddingsCall implements ProxyRoutes.BodyCall {
         Context context = Vertx.currentContext();
         Call call = new Call(ctx, RequestContexts.executor(context), request, routing.model(), plan, candidates,
                 passedOver, key == null ? null : key.id(), receivedNanos);
+        call.observe(ctx);
         if (key == null || !key.limits().any()) {
             call.start(null);
             return;
@@ -163,6 +175,13 @@ final class EmbeddingsCall implements ProxyRoutes.BodyCall {
         final List<AttemptRecord> attempts = new ArrayList<>();
         final CallOptions options;
         KeyLimiter.Charge charge;
+        /** Who follows this call; {@link RequestObservation#NONE} when nobody does. */
+        RequestStarted started;
+        RequestObservation observation = RequestObservation.NONE;
+        AttemptStarted attemptStarted;
+        AttemptFinished lastFailed;
+        AttemptFinished servedEnded;
+        long upstreamNanos;
         int attemptsMade;
         boolean finished;
         /** The attempt under way: its endpoint, when it went out, and its upstream call to cancel. */
@@ -186,6 +205,17 @@ final class EmbeddingsCall implements ProxyRoutes.BodyCall {
             ProxyConfig config = services.config;
             this.options = new CallOptions(config.connectTimeout(), config.firstTokenTimeout(), config.idleTimeout(),
                     config.totalTimeout());
+        }
+
+        void observe(RoutingContext ctx) {
+            ProxyObservers observers = services.observers;
+            if (!observers.any()) {
+                return;
+            }
+            started = new RequestStarted(generationId, PROTOCOL, false, requestedModel,
+                    ProxyObservers.catalogModel(services.catalog.current(), requestedModel), keyId, startNanos,
+                    createdAt.toEpochMilli(), null, ProxyRoutes.callerTrace(observers, ctx));
+            observation = observers.open(started);
         }
 
         void start(KeyLimiter.Charge charge) {
@@ -234,9 +264,27 @@ final class EmbeddingsCall implements ProxyRoutes.BodyCall {
                         "the gateway has no way to call this provider (" + e.getMessage() + ")"));
                 return;
             }
-            upstream = adapter.embed(target, request.withModel(endpoint.upstreamId()), options).emitOn(onContext)
+            upstream = adapter.embed(target, request.withModel(endpoint.upstreamId()), begin(candidate, target))
+                    .emitOn(onContext)
                     .subscribe().with(answer -> answered(index, answer), failure -> failed(index,
                             failure instanceof UpstreamError e ? e : UpstreamHttp.classify(failure)));
+        }
+
+        /** Tells observers the attempt goes out, and returns its call options with the headers they add (a trace). */
+        CallOptions begin(Candidate candidate, UpstreamTarget target) {
+            if (observation == RequestObservation.NONE) {
+                return options;
+            }
+            attemptStarted = new AttemptStarted(started, attemptsMade, candidate.endpoint(), candidate.modelSlug(),
+                    candidate.fallbackModel(), false, sentNanos, target.baseUrl());
+            if (lastFailed != null) {
+                observation.failover(lastFailed, attemptStarted);
+                lastFailed = null;
+            }
+            observation.attemptStarted(attemptStarted);
+            Map<String, String> headers = new HashMap<>(4);
+            observation.propagate(attemptStarted, headers::put);
+            return headers.isEmpty() ? options : options.withTraceHeaders(headers);
         }
 
         void answered(int index, EmbeddingResponse answer) {
@@ -264,7 +312,7 @@ final class EmbeddingsCall implements ProxyRoutes.BodyCall {
             response.putHeader("x-switchboard-model", candidate.modelSlug());
             response.putHeader("content-type", "application/json");
             response.end(Buffer.buffer(body));
-            logGeneration(candidate, GenerationRecord.OK, 200, usage, cost);
+            logGeneration(candidate, GenerationRecord.OK, 200, usage, cost, RequestOutcome.SUCCESS, null);
         }
 
         void failed(int index, UpstreamError error) {
@@ -291,7 +339,8 @@ final class EmbeddingsCall implements ProxyRoutes.BodyCall {
             FailoverOutcome outcome = FailoverOutcome.of(plan, failures);
             ProxyError error = outcome.error();
             ProxyResponses.error(response, dialect, error, outcome.retryAfter(), generationId);
-            logGeneration(null, GenerationRecord.ERROR, error.status(), null, null);
+            logGeneration(null, GenerationRecord.ERROR, error.status(), null, null, RequestOutcome.of(error.type()),
+                    error);
         }
 
         void clientGone() {
@@ -306,7 +355,7 @@ final class EmbeddingsCall implements ProxyRoutes.BodyCall {
                 }
                 ended(candidate, UpstreamError.of(UpstreamErrorKind.CANCELLED, "the caller went away"), null, null);
             }
-            logGeneration(candidate, GenerationRecord.CANCELLED, 499, null, null);
+            logGeneration(candidate, GenerationRecord.CANCELLED, 499, null, null, RequestOutcome.CANCELLED, null);
         }
 
         /** The attempt's sample, health verdict and line in the generation. */
@@ -326,6 +375,17 @@ final class EmbeddingsCall implements ProxyRoutes.BodyCall {
             } else {
                 services.health.onFailure(endpoint.id(), error.kind(), error.retryAfter());
             }
+            upstreamNanos += now - sentNanos;
+            if (attemptStarted != null) {
+                AttemptFinished finished = new AttemptFinished(attemptStarted, outcome, status, error, null, now, usage);
+                observation.attemptFinished(finished);
+                if (error == null) {
+                    servedEnded = finished;
+                } else {
+                    lastFailed = finished;
+                }
+                attemptStarted = null;
+            }
             attempts.add(new AttemptRecord(endpoint.provider().slug(), endpoint.id(), candidate.modelSlug(),
                     endpoint.upstreamId(), outcome.id(), status,
                     error == null ? null : error.kind().name().toLowerCase(Locale.ROOT),
@@ -333,15 +393,21 @@ final class EmbeddingsCall implements ProxyRoutes.BodyCall {
                     false, false, cost));
         }
 
-        void logGeneration(Candidate served, String status, int httpStatus, Usage usage, BigDecimal cost) {
+        void logGeneration(Candidate served, String status, int httpStatus, Usage usage, BigDecimal cost,
+                           RequestOutcome outcome, ProxyError error) {
             CatalogEndpoint endpoint = served == null ? null : served.endpoint();
+            long end = System.nanoTime();
             GenerationRecord record = new GenerationRecord(generationId, createdAt, keyId, requestedModel,
                     served == null ? null : served.modelSlug(), endpoint == null ? null : endpoint.provider().slug(),
                     endpoint == null ? null : endpoint.id(), PROTOCOL, false, status, httpStatus, null, usage, cost,
-                    null, millis(System.nanoTime() - startNanos), List.copyOf(attempts));
+                    null, millis(end - startNanos), List.copyOf(attempts));
             // settled first: once the generation can be found, the key's limits have counted it
             services.limiter.settle(charge, usage, cost);
             services.generations.record(record);
+            if (observation != RequestObservation.NONE) {
+                observation.requestFinished(new RequestFinished(started, outcome, httpStatus, servedEnded,
+                        attemptsMade, usage, cost, null, error, end, upstreamNanos));
+            }
         }
 
         Duration availableIn(CatalogEndpoint endpoint) {

@@ -274,7 +274,11 @@ public class ProxyRoutes {
 
     /** Only the trace headers, read only when someone observes: the others may hold credentials. */
     private CallerTrace callerTrace(RoutingContext ctx) {
-        if (!services.observers.any()) {
+        return callerTrace(services.observers, ctx);
+    }
+
+    static CallerTrace callerTrace(ProxyObservers observers, RoutingContext ctx) {
+        if (!observers.any()) {
             return CallerTrace.NONE;
         }
         HttpServerRequest request = ctx.request();

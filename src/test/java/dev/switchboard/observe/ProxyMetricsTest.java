@@ -120,6 +120,30 @@ class ProxyMetricsTest {
     }
 
     @Test
+    void anEmbeddingsCallIsCountedUnderItsProtocol() {
+        PrometheusText before = scrape();
+
+        HttpResponse<String> response = ProxyTestSupport.post(base, "/v1/embeddings", "{\"model\":\""
+                + TestCatalog.EMBED + "\",\"input\":[\"one\",\"two\"],\"encoding_format\":\"float\"}",
+                Map.of("authorization", "Bearer " + ProxyTestSupport.KEY));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String provider = response.headers().firstValue("x-switchboard-provider").orElseThrow();
+        Map<String, String> endpoint = Map.of("model", TestCatalog.EMBED, "provider", provider);
+        Map<String, String> request = with(endpoint, "protocol", "embeddings", "stream", "false", "outcome",
+                "success", "status", "200");
+        PrometheusText after = awaitScrape(s -> s.sum("switchboard_requests_total", request)
+                > before.sum("switchboard_requests_total", request), "the embeddings call counted");
+
+        assertThat(delta(before, after, "switchboard_requests_total", request)).isEqualTo(1);
+        JsonNode reported = json(response).path("usage");
+        assertThat(delta(before, after, "switchboard_tokens_total", with(with(endpoint, "key", MASTER), "direction",
+                "input"))).isEqualTo(reported.path("prompt_tokens").asDouble()).isPositive();
+        assertThat(delta(before, after, "switchboard_upstream_attempts_total", with(endpoint, "outcome", "ok")))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "switchboard_request_duration_seconds_count", endpoint)).isEqualTo(1);
+    }
+
+    @Test
     void aFailoverIsCountedWithTheProviderThatFailed() {
         profiles.put("trio-oa", QUICK.toBuilder().serverErrorRate(1).build());
         Map<String, String> failed = Map.of("model", TestCatalog.TRIO, "provider", "route-openai");
