@@ -30,6 +30,9 @@ import static dev.switchboard.sim.VertexSimChecks.field;
  * issued by this simulator's {@code POST /token} ({@link SimGoogleAuth});</li>
  * <li>{@code POST /v1/publishers/google/models/{m}:...} (Vertex express mode) and {@code POST /v1beta/models/{m}:...}
  * (the Gemini API), with an API key in {@code x-goog-api-key} or {@code ?key=};</li>
+ * <li>{@code :countTokens} on each of these paths: {@code {"totalTokens": N}} by {@link SimTokenCount} over the
+ * contents, system instruction and tools (the Gemini API also takes them wrapped in {@code generateContentRequest}),
+ * under the same credentials, checks and fault knobs as generateContent;</li>
  * <li>{@code GET /_sim/vertex/service-account}: a key JSON of the simulator's own service account, its
  * {@code token_uri} pointing here ({@code ?project=} sets its project).</li>
  * </ul>
@@ -75,7 +78,7 @@ public final class VertexSimProtocol implements SimProtocol {
             if (!m.matches()) {
                 ctx.next();
             } else if (method(ctx, m.group(3)) && keyOk(ctx, VERTEX_SERVICE, decode(m.group(2)))) {
-                generate(ctx, VertexSimWire.Host.VERTEX, decode(m.group(2)), m.group(3));
+                handle(ctx, VertexSimWire.Host.VERTEX, decode(m.group(2)), m.group(3));
             }
         });
         router.routeWithRegex(HttpMethod.POST, GEMINI_API.pattern()).handler(ctx -> {
@@ -83,7 +86,7 @@ public final class VertexSimProtocol implements SimProtocol {
             if (!m.matches()) {
                 ctx.next();
             } else if (method(ctx, m.group(3)) && keyOk(ctx, GEMINI_SERVICE, decode(m.group(2)))) {
-                generate(ctx, VertexSimWire.Host.GEMINI_API, decode(m.group(2)), m.group(3));
+                handle(ctx, VertexSimWire.Host.GEMINI_API, decode(m.group(2)), m.group(3));
             }
         });
     }
@@ -102,7 +105,8 @@ public final class VertexSimProtocol implements SimProtocol {
     }
 
     private static boolean method(RoutingContext ctx, String method) {
-        if (method.equals("generateContent") || method.equals("streamGenerateContent")) {
+        if (method.equals("generateContent") || method.equals("streamGenerateContent")
+                || method.equals("countTokens")) {
             return true;
         }
         send(ctx, 404, VertexSimWire.error(404, "Method not found: " + method, "NOT_FOUND"));
@@ -111,10 +115,67 @@ public final class VertexSimProtocol implements SimProtocol {
 
     private void vertex(RoutingContext ctx, String model) {
         String method = ctx.request().path().substring(ctx.request().path().lastIndexOf(':') + 1);
-        String rpc = "google.cloud.aiplatform.v1.PredictionService." + (method.equals("generateContent")
-                ? "GenerateContent" : "StreamGenerateContent");
+        String rpc = "google.cloud.aiplatform.v1.PredictionService." + Character.toUpperCase(method.charAt(0))
+                + method.substring(1);
         if (runtime.googleAuth().authorize(ctx, runtime, model, rpc)) {
-            generate(ctx, VertexSimWire.Host.VERTEX, model, method);
+            handle(ctx, VertexSimWire.Host.VERTEX, model, method);
+        }
+    }
+
+    private void handle(RoutingContext ctx, VertexSimWire.Host host, String model, String method) {
+        if (method.equals("countTokens")) {
+            countTokens(ctx, host, model);
+        } else {
+            generate(ctx, host, model, method);
+        }
+    }
+
+    /**
+     * CountTokens: the request's contents, system instruction and tools (on the Gemini API they may come wrapped in
+     * {@code generateContentRequest}, as its SDKs send them), checked as generateContent checks them.
+     */
+    private void countTokens(RoutingContext ctx, VertexSimWire.Host host, String model) {
+        JsonNode body = readBody(ctx);
+        if (body == null) {
+            send(ctx, 400, VertexSimWire.error(400, "Invalid JSON payload received. Unexpected token.",
+                    "INVALID_ARGUMENT"));
+            return;
+        }
+        SimExchange exchange = runtime.exchange(ctx, model);
+        JsonNode request = host == VertexSimWire.Host.GEMINI_API && body.has("generateContentRequest")
+                ? body.path("generateContentRequest") : body;
+        String invalid = VertexSimChecks.validate(request);
+        if (invalid != null) {
+            exchange.reject(answer(400, VertexSimWire.error(400, invalid.replace("GenerateContentRequest",
+                    "CountTokensRequest"), "INVALID_ARGUMENT")));
+            return;
+        }
+        SimPlan plan = runtime.plan(model);
+        if (plan.fault().isErrorStatus()) {
+            exchange.fail(plan.fault(), injectedError(plan, host));
+            return;
+        }
+        if (plan.fault() == SimFault.HANG) {
+            exchange.hang();
+            return;
+        }
+        int total = SimTokenCount.of(request);
+        ObjectNode answer = SimRuntime.JSON.createObjectNode().put("totalTokens", total);
+        if (host == VertexSimWire.Host.VERTEX) {
+            answer.put("totalBillableCharacters", SimTokenCount.characters(request));
+        }
+        answer.putArray("promptTokensDetails").addObject().put("modality", "TEXT").put("tokenCount", total);
+        exchange.respond(plan, 1, answer(200, answer),
+                answer(500, VertexSimWire.error(500, "Internal error encountered.", "INTERNAL")));
+    }
+
+    private static JsonNode readBody(RoutingContext ctx) {
+        try {
+            JsonNode body = SimRuntime.JSON.readTree(ctx.body().buffer() == null ? new byte[0]
+                    : ctx.body().buffer().getBytes());
+            return body != null && body.isObject() ? body : null;
+        } catch (Exception e) {
+            return null;
         }
     }
 

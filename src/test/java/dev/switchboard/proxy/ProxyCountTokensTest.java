@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code POST /v1/messages/count_tokens} through the official Anthropic SDK: the provider's own count from an
  * Anthropic-kind endpoint, from Bedrock's CountTokens and from Claude on Vertex (each pinned by its {@code :provider}
- * suffix), fail-over to the next counting provider, and the flagged estimate for an OpenAI-kind endpoint. The
+ * suffix) and from Gemini on Vertex's countTokens, fail-over to the next counting provider, and the flagged estimate for an OpenAI-kind endpoint. The
  * simulator counts words + 3 per message + 4 ({@link SimTokenCount}), which the chars/4 estimate never matches
  * for these prompts, so each answer shows who counted.
  */
@@ -62,7 +62,8 @@ class ProxyCountTokensTest {
         base = root.toString().replaceAll("/$", "");
         anthropic = AnthropicOkHttpClient.builder().baseUrl(base).apiKey(KEY).maxRetries(0)
                 .timeout(Duration.ofSeconds(30)).build();
-        for (String model : List.of("counter-an", "counter-br", "claude-counter-vx", "counter-oa")) {
+        for (String model : List.of("counter-an", "counter-br", "claude-counter-vx", "counter-oa",
+                "gemini-counter-vx")) {
             ProxyTestSupport.profile(simulator, model, QUICK);
         }
     }
@@ -108,6 +109,43 @@ class ProxyCountTokensTest {
         assertThat(raw.parse().inputTokens()).isEqualTo(SIM_COUNT);
         assertThat(raw.headers().values("x-switchboard-provider")).containsExactly("route-vertex");
         assertThat(ProxyTestSupport.received(simulator, "claude-counter-vx")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void geminiOnVertexCountsThroughCountTokens() {
+        long before = ProxyTestSupport.received(simulator, "gemini-counter-vx");
+        HttpResponseFor<MessageTokensCount> raw = count(TestCatalog.COUNTER_GEMINI);
+        MessageTokensCount count = raw.parse();
+
+        assertThat(count.inputTokens()).isEqualTo(SIM_COUNT);
+        assertThat(count._additionalProperties()).doesNotContainKey("estimated");
+        assertThat(raw.headers().values("x-switchboard-provider")).containsExactly("route-vertex");
+        assertThat(raw.headers().values("x-switchboard-token-count")).containsExactly("provider");
+        assertThat(ProxyTestSupport.received(simulator, "gemini-counter-vx")).isEqualTo(before + 1);
+
+        // the system instruction and the function declarations go to countTokens as well
+        MessageTokensCount withTools = anthropic.messages().countTokens(MessageCountTokensParams.builder()
+                .model(TestCatalog.COUNTER_GEMINI).system("Be brief").addUserMessage(PROMPT)
+                .addTool(Tool.builder().name("get_weather").description("The weather in a city")
+                        .inputSchema(Tool.InputSchema.builder().properties(JsonValue.from(Map.of("city",
+                                Map.of("type", "string")))).build()).build())
+                .build());
+        assertThat(withTools.inputTokens()).isEqualTo(SIM_COUNT + 2 + 1 + 5);
+        assertThat(withTools._additionalProperties()).doesNotContainKey("estimated");
+    }
+
+    @Test
+    void aFailingGeminiCountFallsBackToTheFlaggedEstimate() {
+        ProxyTestSupport.profile(simulator, "gemini-counter-vx", QUICK.toBuilder().serverErrorRate(1.0).build());
+        try {
+            long before = ProxyTestSupport.received(simulator, "gemini-counter-vx");
+            HttpResponseFor<MessageTokensCount> raw = count(TestCatalog.COUNTER_GEMINI);
+            assertThat(raw.parse()._additionalProperties().get("estimated")).isEqualTo(JsonValue.from(true));
+            assertThat(raw.headers().values("x-switchboard-token-count")).containsExactly("estimate");
+            assertThat(ProxyTestSupport.received(simulator, "gemini-counter-vx")).isEqualTo(before + 1);
+        } finally {
+            ProxyTestSupport.profile(simulator, "gemini-counter-vx", QUICK);
+        }
     }
 
     @Test

@@ -71,6 +71,8 @@ public final class TestCatalog {
     public static final String RELAY_PLAIN = "routelab/relay-plain";
     /** count_tokens' model: route-anthropic (original vendor), route-bedrock, route-vertex (a Claude id), route-openai. */
     public static final String COUNTER = "routelab/counter";
+    /** count_tokens' Gemini model: route-vertex only (a Gemini id), counted by Vertex's countTokens. */
+    public static final String COUNTER_GEMINI = "routelab/counter-gemini";
     /** route-echo alone: its 401 is the caller's answer. */
     public static final String SECRETS_ECHO = "routelab/secrets-echo";
 
@@ -692,6 +694,21 @@ public final class TestCatalog {
                     supported_parameters: [tools, tool_choice, temperature, max_tokens]
                   - provider: route-openai
                     upstream_id: counter-oa
+                    pricing: {input: 1.00, output: 2.00}
+                    supported_parameters: [tools, tool_choice, temperature, max_tokens]
+              - slug: routelab/counter-gemini
+                name: Counter Gemini
+                vendor: routelab
+                description: Gemini on Vertex alone, for its countTokens.
+                released: 2018-01-11
+                context_length: 32000
+                input_modalities: [text]
+                output_modalities: [text]
+                capabilities: [tools]
+                endpoints:
+                  - provider: route-vertex
+                    upstream_id: gemini-counter-vx
+                    original_vendor: true
                     pricing: {input: 1.00, output: 2.00}
                     supported_parameters: [tools, tool_choice, temperature, max_tokens]
               - slug: routelab/sticky

@@ -91,6 +91,29 @@ public final class GeminiCodec {
         }
     }
 
+    /**
+     * A countTokens body: what the model would read (contents, system instruction, tools), not how it would answer.
+     * {@code geminiApiModel} non-null wraps it as the Gemini API takes it, {@code {"generateContentRequest": {"model":
+     * "models/...", ...}}}, which is its only form that counts a system instruction and tools; Vertex takes the fields
+     * at the top level.
+     */
+    public static byte[] countTokensBody(ChatRequest request, String geminiApiModel) {
+        GenerateContentRequest wire = toWire(request);
+        com.fasterxml.jackson.databind.node.ObjectNode fields = JSON.valueToTree(new GenerateContentRequest(
+                wire.contents(), wire.systemInstruction(), wire.tools(), null, null));
+        com.fasterxml.jackson.databind.node.ObjectNode body = fields;
+        if (geminiApiModel != null) {
+            body = JSON.createObjectNode();
+            fields.put("model", "models/" + geminiApiModel);
+            body.set("generateContentRequest", fields);
+        }
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a Gemini request", e);
+        }
+    }
+
     private static Content systemInstruction(ChatRequest request) {
         List<Part> parts = new ArrayList<>();
         for (ContentPart part : request.system()) {

@@ -12,6 +12,7 @@ import dev.switchboard.providers.CallOptions;
 import dev.switchboard.providers.CallTimers;
 import dev.switchboard.providers.ChatEventBatches;
 import dev.switchboard.providers.ProviderAdapter;
+import dev.switchboard.providers.anthropic.AnthropicAdapter;
 import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.providers.ProviderSettings;
 import dev.switchboard.providers.StreamDeadlines;
@@ -129,10 +130,10 @@ public class VertexAdapter implements ProviderAdapter {
                 .transform(UpstreamHttp::classify), options);
     }
 
-    /** Claude on Vertex has Anthropic's count under rawPredict; Gemini's countTokens is not asked here. */
+    /** Claude on Vertex has Anthropic's count under rawPredict, Gemini its own countTokens method. */
     @Override
     public boolean countsTokens(UpstreamTarget target) {
-        return target.upstreamModel() != null && ClaudeOnVertex.serves(target.upstreamModel());
+        return target.upstreamModel() != null;
     }
 
     @Override
@@ -142,11 +143,39 @@ public class VertexAdapter implements ProviderAdapter {
         }
         return Uni.createFrom().deferred(() -> {
                     String model = model(target, request);
-                    return auth(target).chain(auth -> claude.countTokens(target, auth, model, request, options));
+                    if (ClaudeOnVertex.serves(model)) {
+                        return auth(target).chain(auth -> claude.countTokens(target, auth, model, request, options));
+                    }
+                    return auth(target).chain(auth -> geminiCount(target, auth, model, request, options));
                 })
                 .plug(call -> CallTimers.totalDeadline(call, options.totalTimeout(), () ->
                         "The provider did not count within " + options.totalTimeout().toMillis() + " ms"))
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
+    }
+
+    /** {@code ...models/{model}:countTokens}, answered {@code {"totalTokens": N, ...}}. */
+    private Uni<Integer> geminiCount(UpstreamTarget target, Auth auth, String model, ChatRequest request,
+                                     CallOptions options) {
+        byte[] body = GeminiCodec.countTokensBody(request, geminiApi(target, auth) ? model : null);
+        Map<String, String> headers = new LinkedHashMap<>(auth.headers());
+        headers.put("content-type", "application/json");
+        UpstreamRequest count = UpstreamRequest.postJson(url(target, auth, model, "countTokens"), headers, body);
+        return http.send(count, options).chain(response -> response.bodyUpTo(MAX_ERROR_BODY).map(bytes -> {
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            if (response.status() / 100 != 2) {
+                throw failure(response, text, auth);
+            }
+            JsonNode json;
+            try {
+                json = GeminiCodec.JSON.readTree(text);
+            } catch (JsonProcessingException e) {
+                throw GeminiErrors.malformed("The provider's token count is not JSON", text, auth.secrets());
+            }
+            if (json == null || !json.isObject()) {
+                throw GeminiErrors.malformed("The provider's token count is not a JSON object", text, auth.secrets());
+            }
+            return AnthropicAdapter.inputTokens(json, "totalTokens");
+        }));
     }
 
     private ChatResponse answer(UpstreamResponse response, byte[] bytes, Auth auth, String model) {
@@ -290,7 +319,15 @@ public class VertexAdapter implements ProviderAdapter {
      * {@code /v1beta} (Gemini API) added unless it already ends in a version.
      */
     static String url(UpstreamTarget target, Auth auth, String model, boolean stream) {
-        String method = stream ? "streamGenerateContent?alt=sse" : "generateContent";
+        return url(target, auth, model, stream ? "streamGenerateContent?alt=sse" : "generateContent");
+    }
+
+    /** The Gemini API (an API key and a base URL not Vertex's), whose requests differ from Vertex's here and there. */
+    static boolean geminiApi(UpstreamTarget target, Auth auth) {
+        return auth.apiKey() && !VERTEX_HOSTS.matcher(hostOf(base(target))).matches();
+    }
+
+    static String url(UpstreamTarget target, Auth auth, String model, String method) {
         if (auth.apiKey()) {
             String base = base(target);
             if (VERTEX_HOSTS.matcher(hostOf(base)).matches()) {
