@@ -113,30 +113,11 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
                             false, EMBEDDINGS), options);
                 })
                 .onItem().transformToUni(response -> body(response).onItem().transform(body ->
-                        OpenAiEmbeddingsCodec.decode(embeddingsJson(response, body, secrets), request.size(),
+                        OpenAiEmbeddingsCodec.decode(answerJson(response, body, secrets, "data"), request.size(),
                                 text(body), secrets)))
                 .plug(call -> CallTimers.totalDeadline(call, options.totalTimeout(), () ->
                         "The provider did not answer within " + options.totalTimeout().toMillis() + " ms"))
                 .onFailure(f -> !(f instanceof UpstreamError)).transform(UpstreamHttp::classify);
-    }
-
-    private static ObjectNode embeddingsJson(UpstreamResponse response, Buffer body, Collection<String> secrets) {
-        if (response.status() / 100 != 2) {
-            throw OpenAiErrors.fromResponse(response.status(), response::header, text(body), secrets, Instant.now());
-        }
-        JsonNode json;
-        try {
-            json = body == null ? null : OpenAiCodec.JSON.readTree(body.getBytes());
-        } catch (IOException e) {
-            throw OpenAiErrors.malformed("The provider's answer is not JSON", text(body), secrets);
-        }
-        if (json == null || !json.isObject()) {
-            throw OpenAiErrors.malformed("The provider's answer is not a JSON object", text(body), secrets);
-        }
-        if (json.has("error") && !json.has("data")) {
-            throw OpenAiErrors.fromOkBody(json, secrets);
-        }
-        return (ObjectNode) json;
     }
 
     /** The whole body; for an error status a body that cannot be read still leaves the status to classify. */
@@ -145,11 +126,16 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
     }
 
     private static ChatResponse answer(UpstreamResponse response, Buffer body, Collection<String> secrets) {
-        return OpenAiCodec.fromWire(OpenAiCodec.decodeResponse(answerJson(response, body, secrets)));
+        return OpenAiCodec.fromWire(OpenAiCodec.decodeResponse(answerJson(response, body, secrets, "choices")));
     }
 
-    /** The answer's JSON object, parsed once from the bytes; an error status or body is classified instead. */
-    private static ObjectNode answerJson(UpstreamResponse response, Buffer body, Collection<String> secrets) {
+    /**
+     * The answer's JSON object, parsed once from the bytes; an error status or body is classified instead.
+     *
+     * @param resultField what an answer holds ({@code choices}, {@code data}): an {@code error} without it is a failure
+     */
+    private static ObjectNode answerJson(UpstreamResponse response, Buffer body, Collection<String> secrets,
+                                         String resultField) {
         if (response.status() / 100 != 2) {
             throw OpenAiErrors.fromResponse(response.status(), response::header, text(body), secrets, Instant.now());
         }
@@ -162,7 +148,7 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
         if (json == null || !json.isObject()) {
             throw OpenAiErrors.malformed("The provider's answer is not a JSON object", text(body), secrets);
         }
-        if (json.has("error") && !json.has("choices")) {
+        if (json.has("error") && !json.has(resultField)) {
             // a few hosts report failures with status 200
             throw OpenAiErrors.fromOkBody(json, secrets);
         }
@@ -267,7 +253,7 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
         Collection<String> secrets = secrets(target);
         return Uni.createFrom().deferred(() -> http.send(passThroughRequest(target, body, false), options))
                 .onItem().transformToUni(response -> body(response).onItem().transform(bytes -> {
-                    ObjectNode json = answerJson(response, bytes, secrets);
+                    ObjectNode json = answerJson(response, bytes, secrets, "choices");
                     return new Answer(json, OpenAiCodec.fromWire(OpenAiCodec.decodeResponse(json)));
                 }))
                 .plug(call -> CallTimers.totalDeadline(call, options.totalTimeout(), () ->
