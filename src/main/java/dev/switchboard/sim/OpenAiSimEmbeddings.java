@@ -83,24 +83,12 @@ final class OpenAiSimEmbeddings {
     }
 
     void handle(RoutingContext ctx, String deployment) {
-        JsonNode body;
-        try {
-            body = SimRuntime.JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
-        } catch (Exception e) {
-            body = null;
-        }
-        if (body == null || !body.isObject()) {
-            send(ctx, 400, OpenAiSimWire.error("We could not parse the JSON body of your request. (HINT: This likely "
-                    + "means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but "
-                    + "what was sent was not valid JSON.)", "invalid_request_error", null, null));
+        OpenAiSimProtocol.RequestBody request = OpenAiSimProtocol.requestBody(ctx, deployment, "");
+        if (request == null) {
             return;
         }
-        String model = deployment != null ? deployment : body.path("model").asText("");
-        if (model.isEmpty()) {
-            send(ctx, 400, OpenAiSimWire.error("you must provide a model parameter", "invalid_request_error", null,
-                    null));
-            return;
-        }
+        JsonNode body = request.json();
+        String model = request.model();
         SimExchange exchange = runtime.exchange(ctx, model);
         List<String> inputs = new ArrayList<>();
         int promptTokens = 0;

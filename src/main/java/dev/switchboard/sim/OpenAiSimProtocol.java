@@ -132,7 +132,11 @@ public final class OpenAiSimProtocol implements SimProtocol {
         chat(ctx, deployment, false);
     }
 
-    private void chat(RoutingContext ctx, String deployment, boolean mistral) {
+    /**
+     * The request's JSON object and model (the Azure deployment's, else the body's), or null after answering OpenAI's
+     * 400 for a body that is not a JSON object or names no model.
+     */
+    static RequestBody requestBody(RoutingContext ctx, String deployment, String unparsableHint) {
         JsonNode body;
         try {
             body = SimRuntime.JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
@@ -142,16 +146,29 @@ public final class OpenAiSimProtocol implements SimProtocol {
         if (body == null || !body.isObject()) {
             send(ctx, 400, OpenAiSimWire.error("We could not parse the JSON body of your request. (HINT: This likely "
                     + "means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but "
-                    + "what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact "
-                    + "us through our help center at help.openai.com.)", "invalid_request_error", null, null));
-            return;
+                    + "what was sent was not valid JSON." + unparsableHint + ")", "invalid_request_error", null, null));
+            return null;
         }
         String model = deployment != null ? deployment : body.path("model").asText("");
         if (model.isEmpty()) {
             send(ctx, 400, OpenAiSimWire.error("you must provide a model parameter", "invalid_request_error", null,
                     null));
+            return null;
+        }
+        return new RequestBody(body, model);
+    }
+
+    record RequestBody(JsonNode json, String model) {
+    }
+
+    private void chat(RoutingContext ctx, String deployment, boolean mistral) {
+        RequestBody request = requestBody(ctx, deployment, " If you have trouble figuring out how to fix this, please "
+                + "contact us through our help center at help.openai.com.");
+        if (request == null) {
             return;
         }
+        JsonNode body = request.json();
+        String model = request.model();
         SimExchange exchange = runtime.exchange(ctx, model);
         ObjectNode invalid = validate(body);
         if (invalid != null) {
