@@ -3,14 +3,10 @@ package dev.switchboard.proxy;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.api.ProxyError;
-import dev.switchboard.api.ProxyErrorType;
 import dev.switchboard.api.ProxyException;
 import dev.switchboard.api.ProxyRequest;
 import dev.switchboard.api.RoutingExtensions;
 import dev.switchboard.catalog.CatalogEndpoint;
-import dev.switchboard.limits.KeyLimiter;
-import dev.switchboard.limits.RateLimitHeaders;
 import dev.switchboard.llm.ChatRequest;
 import dev.switchboard.llm.TokenEstimate;
 import dev.switchboard.llm.UpstreamError;
@@ -23,7 +19,6 @@ import dev.switchboard.routing.EndpointHealth;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.RoutePlanner;
 import dev.switchboard.usage.GatewayKey;
-import io.quarkus.logging.Log;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -63,31 +58,14 @@ final class CountTokensCall implements ProxyRoutes.BodyCall {
         RoutePlan plan = new RoutePlanner(services.catalog.current(), services.stats::forEndpoint, services.health)
                 .plan(RoutingExtensions.parse(body), chat);
         Context context = Vertx.currentContext();
-        if (key == null || !key.limits().any()) {
-            count(ctx, context, chat, plan);
-            return;
-        }
-        Executor onContext = RequestContexts.executor(context);
-        services.limiter.admit(key.id(), key.limits(), 0).onComplete(admission -> onContext.execute(() -> {
-            HttpServerResponse response = ctx.response();
-            if (admission.failed()) {
-                Log.warnf("The limiter failed on a count_tokens call: %s", admission.cause().getMessage());
-                ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.INTERNAL, "The gateway could "
-                        + "not check this key's limits; a retry may help.", null, null), null, null);
-                return;
-            }
-            if (admission.result().state() != null) {
-                RateLimitHeaders.anthropic(admission.result().state(), services.limitsClock.now())
-                        .forEach(response::putHeader);
-            }
-            if (admission.result() instanceof KeyLimiter.Refused refused) {
-                ProxyResponses.error(response, dialect, refused.error(), refused.retryAfter(), null);
-                return;
-            }
-            // a count reserves nothing and costs nothing: settled at once, it has used its one request
-            services.limiter.settle(((KeyLimiter.Admitted) admission.result()).charge(), null, null);
-            count(ctx, context, chat, plan);
-        }));
+        KeyAdmission.admit(services, ctx, dialect, key, 0, KeyAdmission.answering(ctx, dialect, "a count_tokens call"),
+                charge -> {
+                    if (charge != null) {
+                        // a count reserves nothing and costs nothing: settled at once, it has used its one request
+                        services.limiter.settle(charge, null, null);
+                    }
+                    count(ctx, context, chat, plan);
+                });
     }
 
     /**

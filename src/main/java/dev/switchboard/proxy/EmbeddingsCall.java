@@ -2,7 +2,6 @@ package dev.switchboard.proxy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.api.ProxyError;
-import dev.switchboard.api.ProxyErrorType;
 import dev.switchboard.api.ProxyException;
 import dev.switchboard.api.RoutingExtensions;
 import dev.switchboard.api.Served;
@@ -10,7 +9,6 @@ import dev.switchboard.api.openai.EmbeddingsEncoder;
 import dev.switchboard.api.openai.EmbeddingsIngress;
 import dev.switchboard.catalog.CatalogEndpoint;
 import dev.switchboard.limits.KeyLimiter;
-import dev.switchboard.limits.RateLimitHeaders;
 import dev.switchboard.llm.EmbeddingRequest;
 import dev.switchboard.llm.EmbeddingResponse;
 import dev.switchboard.llm.UpstreamError;
@@ -98,34 +96,8 @@ final class EmbeddingsCall implements ProxyRoutes.BodyCall {
         Call call = new Call(ctx, RequestContexts.executor(context), request, routing.model(), plan, candidates,
                 passedOver, key == null ? null : key.id(), receivedNanos);
         call.observe(ctx);
-        if (key == null || !key.limits().any()) {
-            call.start(null);
-            return;
-        }
-        long estimate = services.limiter.estimate(request.chars(), 0);
-        services.limiter.admit(key.id(), key.limits(), estimate).onComplete(admission -> call.onContext.execute(() -> {
-            HttpServerResponse response = ctx.response();
-            if (admission.failed()) {
-                Log.warnf("The limiter failed on an embeddings call: %s", admission.cause().getMessage());
-                ProxyResponses.error(response, dialect, new ProxyError(ProxyErrorType.INTERNAL, "The gateway could "
-                        + "not check this key's limits; a retry may help.", null, null), null, null);
-                return;
-            }
-            KeyLimiter.Admission result = admission.result();
-            if (result.state() != null) {
-                RateLimitHeaders.openAi(result.state()).forEach(response::putHeader);
-            }
-            if (result instanceof KeyLimiter.Refused refused) {
-                ProxyResponses.error(response, dialect, refused.error(), refused.retryAfter(), null);
-                return;
-            }
-            KeyLimiter.Charge charge = ((KeyLimiter.Admitted) result).charge();
-            if (response.closed()) {
-                services.limiter.settle(charge, null, null);
-                return;
-            }
-            call.start(charge);
-        }));
+        KeyAdmission.admit(services, ctx, dialect, key, services.limiter.estimate(request.chars(), 0),
+                KeyAdmission.answering(ctx, dialect, "an embeddings call"), call::start);
     }
 
     /**

@@ -19,12 +19,9 @@ import dev.switchboard.api.openai.OpenAiClientDialect;
 import dev.switchboard.api.openai.OpenAiModelList;
 import dev.switchboard.api.responses.ResponsesClientDialect;
 import dev.switchboard.limits.KeyLimiter;
-import dev.switchboard.limits.RateLimitHeaders;
-import dev.switchboard.limits.RateLimitState;
 import dev.switchboard.observe.CallerTrace;
 import dev.switchboard.observe.ProxyObservers;
 import dev.switchboard.observe.RequestStarted;
-import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.RoutePlanner;
 import dev.switchboard.usage.AuthResult;
@@ -46,8 +43,6 @@ import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.Executor;
 
 /**
  * The proxy's HTTP face: plain Vert.x routes on the event loop (the portal and JSON API stay on Quarkus REST), so a
@@ -205,21 +200,24 @@ public class ProxyRoutes {
                     key == null ? null : key.id(), request.routing(), request.chat(),
                     ctx.request().getHeader("x-session-id")));
             Context context = Vertx.currentContext();
-            if (key == null || !key.limits().any()) {
-                start(ctx, context, services, dialect, request, plan, key, null, receivedNanos);
-                return;
-            }
-            // a shared limiter answers from Redis: the call goes on when it has, back on this request's event loop
-            Executor onContext = RequestContexts.executor(context);
-            services.limiter.admit(key.id(), key.limits(),
-                            services.limiter.estimate(bytes.length(), request.chat().maxTokens()))
-                    .onComplete(admission -> onContext.execute(() -> {
-                        if (admission.failed()) {
-                            failed(ctx, dialect, parsed, key, receivedNanos, admission.cause());
-                        } else {
-                            admitted(ctx, context, dialect, parsed, plan, key, admission.result(), receivedNanos);
+            KeyAdmission.admit(services, ctx, dialect, key,
+                    services.limiter.estimate(bytes.length(), request.chat().maxTokens()), new KeyAdmission.Refusals() {
+                        @Override
+                        public void refused(ProxyError error, Duration retryAfter) {
+                            refuse(ctx, dialect, parsed, key, receivedNanos, error, retryAfter);
                         }
-                    }));
+
+                        @Override
+                        public void limiterFailed(Throwable cause) {
+                            failed(ctx, dialect, parsed, key, receivedNanos, cause);
+                        }
+                    }, charge -> {
+                        try {
+                            start(ctx, context, services, dialect, parsed, plan, key, charge, receivedNanos);
+                        } catch (RuntimeException e) {
+                            failed(ctx, dialect, parsed, key, receivedNanos, e);
+                        }
+                    });
         } catch (ProxyException e) {
             refuse(ctx, dialect, request, key, receivedNanos, e.error(), null);
         } catch (RuntimeException e) {
@@ -235,29 +233,6 @@ public class ProxyRoutes {
             refuse(ctx, dialect, null, key, receivedNanos, e.error(), null);
         } catch (RuntimeException e) {
             failed(ctx, dialect, null, key, receivedNanos, e);
-        }
-    }
-
-    private void admitted(RoutingContext ctx, Context context, ClientDialect dialect, ProxyRequest request,
-                          RoutePlan plan, GatewayKey key, KeyLimiter.Admission admission, long receivedNanos) {
-        HttpServerResponse response = ctx.response();
-        if (response.closed()) {
-            // the caller left while the limits were checked; an admitted call's tokens are given back
-            if (admission instanceof KeyLimiter.Admitted admitted) {
-                services.limiter.settle(admitted.charge(), null, null);
-            }
-            return;
-        }
-        try {
-            rateLimitHeaders(response, dialect, admission.state());
-            if (admission instanceof KeyLimiter.Refused refused) {
-                refuse(ctx, dialect, request, key, receivedNanos, refused.error(), refused.retryAfter());
-                return;
-            }
-            start(ctx, context, services, dialect, request, plan, key, ((KeyLimiter.Admitted) admission).charge(),
-                    receivedNanos);
-        } catch (RuntimeException e) {
-            failed(ctx, dialect, request, key, receivedNanos, e);
         }
     }
 
@@ -312,16 +287,6 @@ public class ProxyRoutes {
                     startNanos, System.currentTimeMillis(), request == null ? null : request.chat(),
                     callerTrace(ctx)), error);
         }
-    }
-
-    /** Set before anything is written, so every answer carries them: the call's own, an error, a stream. */
-    private void rateLimitHeaders(HttpServerResponse response, ClientDialect dialect, RateLimitState state) {
-        if (state == null) {
-            return;
-        }
-        Map<String, String> headers = dialect.nativeKind() == ProviderKind.ANTHROPIC
-                ? RateLimitHeaders.anthropic(state, services.limitsClock.now()) : RateLimitHeaders.openAi(state);
-        headers.forEach(response::putHeader);
     }
 
     private ObjectNode parseJson(Buffer bytes) {
