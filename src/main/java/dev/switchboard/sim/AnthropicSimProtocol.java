@@ -127,18 +127,29 @@ public final class AnthropicSimProtocol implements SimProtocol {
             return;
         }
         SimPlan plan = runtime.plan(model);
-        if (plan.fault().isErrorStatus()) {
-            exchange.fail(plan.fault(), vertex && plan.fault() == SimFault.RATE_LIMITED ? vertexQuota(model)
-                    : injectedError(plan, requestId));
-            return;
-        }
-        if (plan.fault() == SimFault.HANG) {
-            exchange.hang();
+        if (injectedFault(exchange, plan, model, requestId, vertex)) {
             return;
         }
         ObjectNode answer = SimRuntime.JSON.createObjectNode().put("input_tokens", SimTokenCount.of(body));
         exchange.respond(plan, 1, answer(200, answer, requestId),
                 answer(529, AnthropicSimWire.error("overloaded_error", "Overloaded", requestId), requestId));
+    }
+
+    /**
+     * The plan's error status or hang, if it has one: true when the exchange is answered (or left) by it. On Vertex a
+     * rate limit is Vertex's quota 429, not Anthropic's.
+     */
+    private boolean injectedFault(SimExchange exchange, SimPlan plan, String model, String requestId, boolean vertex) {
+        if (plan.fault().isErrorStatus()) {
+            exchange.fail(plan.fault(), vertex && plan.fault() == SimFault.RATE_LIMITED ? vertexQuota(model)
+                    : injectedError(plan, requestId));
+            return true;
+        }
+        if (plan.fault() == SimFault.HANG) {
+            exchange.hang();
+            return true;
+        }
+        return false;
     }
 
     private static JsonNode readBody(RoutingContext ctx) {
@@ -183,13 +194,8 @@ public final class AnthropicSimProtocol implements SimProtocol {
                     "anthropic-version: unknown version '" + version + "'", requestId));
             return;
         }
-        JsonNode body;
-        try {
-            body = SimRuntime.JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
-        } catch (Exception e) {
-            body = null;
-        }
-        if (body == null || !body.isObject()) {
+        JsonNode body = readBody(ctx);
+        if (body == null) {
             send(ctx, 400, AnthropicSimWire.error("invalid_request_error", "The request body is not valid JSON.",
                     requestId));
             return;
@@ -214,13 +220,8 @@ public final class AnthropicSimProtocol implements SimProtocol {
             return;
         }
         String requestId = "req_vrtx_011C" + SimText.base62(new SplittableRandom(System.nanoTime()), 20);
-        JsonNode body;
-        try {
-            body = SimRuntime.JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
-        } catch (Exception e) {
-            body = null;
-        }
-        if (body == null || !body.isObject()) {
+        JsonNode body = readBody(ctx);
+        if (body == null) {
             send(ctx, 400, AnthropicSimWire.error("invalid_request_error", "The request body is not valid JSON.",
                     requestId));
             return;
@@ -255,13 +256,7 @@ public final class AnthropicSimProtocol implements SimProtocol {
             return;
         }
         SimPlan plan = runtime.plan(model);
-        if (plan.fault().isErrorStatus()) {
-            exchange.fail(plan.fault(), vertex && plan.fault() == SimFault.RATE_LIMITED ? vertexQuota(model)
-                    : injectedError(plan, requestId));
-            return;
-        }
-        if (plan.fault() == SimFault.HANG) {
-            exchange.hang();
+        if (injectedFault(exchange, plan, model, requestId, vertex)) {
             return;
         }
 

@@ -151,12 +151,7 @@ public final class VertexSimProtocol implements SimProtocol {
             return;
         }
         SimPlan plan = runtime.plan(model);
-        if (plan.fault().isErrorStatus()) {
-            exchange.fail(plan.fault(), injectedError(plan, host));
-            return;
-        }
-        if (plan.fault() == SimFault.HANG) {
-            exchange.hang();
+        if (injectedFault(exchange, plan, host)) {
             return;
         }
         int total = SimTokenCount.of(request);
@@ -167,6 +162,19 @@ public final class VertexSimProtocol implements SimProtocol {
         answer.putArray("promptTokensDetails").addObject().put("modality", "TEXT").put("tokenCount", total);
         exchange.respond(plan, 1, answer(200, answer),
                 answer(500, VertexSimWire.error(500, "Internal error encountered.", "INTERNAL")));
+    }
+
+    /** The plan's error status or hang, if it has one: true when the exchange is answered (or left) by it. */
+    private boolean injectedFault(SimExchange exchange, SimPlan plan, VertexSimWire.Host host) {
+        if (plan.fault().isErrorStatus()) {
+            exchange.fail(plan.fault(), injectedError(plan, host));
+            return true;
+        }
+        if (plan.fault() == SimFault.HANG) {
+            exchange.hang();
+            return true;
+        }
+        return false;
     }
 
     private static JsonNode readBody(RoutingContext ctx) {
@@ -202,13 +210,8 @@ public final class VertexSimProtocol implements SimProtocol {
     }
 
     private void generate(RoutingContext ctx, VertexSimWire.Host host, String model, String method) {
-        JsonNode body;
-        try {
-            body = SimRuntime.JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
-        } catch (Exception e) {
-            body = null;
-        }
-        if (body == null || !body.isObject()) {
+        JsonNode body = readBody(ctx);
+        if (body == null) {
             send(ctx, 400, VertexSimWire.error(400, "Invalid JSON payload received. Unexpected token.",
                     "INVALID_ARGUMENT"));
             return;
@@ -220,12 +223,7 @@ public final class VertexSimProtocol implements SimProtocol {
             return;
         }
         SimPlan plan = runtime.plan(model);
-        if (plan.fault().isErrorStatus()) {
-            exchange.fail(plan.fault(), injectedError(plan, host));
-            return;
-        }
-        if (plan.fault() == SimFault.HANG) {
-            exchange.hang();
+        if (injectedFault(exchange, plan, host)) {
             return;
         }
 
