@@ -161,37 +161,15 @@ public class VertexAdapter implements ProviderAdapter {
         headers.put("content-type", "application/json");
         UpstreamRequest count = UpstreamRequest.postJson(url(target, auth, model, "countTokens"), headers, body);
         return http.send(count, options).chain(response -> response.bodyUpTo(MAX_ERROR_BODY).map(bytes -> {
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            if (response.status() / 100 != 2) {
-                throw failure(response, text, auth);
-            }
-            JsonNode json;
-            try {
-                json = GeminiCodec.JSON.readTree(text);
-            } catch (JsonProcessingException e) {
-                throw GeminiErrors.malformed("The provider's token count is not JSON", text, auth.secrets());
-            }
-            if (json == null || !json.isObject()) {
-                throw GeminiErrors.malformed("The provider's token count is not a JSON object", text, auth.secrets());
-            }
+            JsonNode json = answerJson(response, new String(bytes, StandardCharsets.UTF_8), auth,
+                    "The provider's token count");
             return AnthropicAdapter.inputTokens(json, "totalTokens");
         }));
     }
 
     private ChatResponse answer(UpstreamResponse response, byte[] bytes, Auth auth, String model) {
         String text = new String(bytes, StandardCharsets.UTF_8);
-        if (response.status() / 100 != 2) {
-            throw failure(response, text, auth);
-        }
-        JsonNode json;
-        try {
-            json = GeminiCodec.JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw GeminiErrors.malformed("The provider's answer is not JSON", text, auth.secrets());
-        }
-        if (json == null || !json.isObject()) {
-            throw GeminiErrors.malformed("The provider's answer is not a JSON object", text, auth.secrets());
-        }
+        JsonNode json = answerJson(response, text, auth, "The provider's answer");
         if (json.has("error")) {
             throw GeminiErrors.fromStream(json, auth.secrets());
         }
@@ -201,6 +179,27 @@ public class VertexAdapter implements ProviderAdapter {
             throw GeminiErrors.malformed("The provider's answer is not a GenerateContentResponse", text,
                     auth.secrets());
         }
+    }
+
+    /**
+     * A whole answer's JSON object; an error status is classified instead.
+     *
+     * @param what the answer as its malformed errors name it ({@code The provider's answer})
+     */
+    private JsonNode answerJson(UpstreamResponse response, String text, Auth auth, String what) {
+        if (response.status() / 100 != 2) {
+            throw failure(response, text, auth);
+        }
+        JsonNode json;
+        try {
+            json = GeminiCodec.JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw GeminiErrors.malformed(what + " is not JSON", text, auth.secrets());
+        }
+        if (json == null || !json.isObject()) {
+            throw GeminiErrors.malformed(what + " is not a JSON object", text, auth.secrets());
+        }
+        return json;
     }
 
     /**
