@@ -1,8 +1,7 @@
 package dev.switchboard.usage;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.proxy.ProxyTestSupport;
 import dev.switchboard.sim.SimulatorLauncher;
+import dev.switchboard.testing.KeyTraffic;
 import dev.switchboard.testing.SwitchboardTestProfile;
 import dev.switchboard.testing.TestCatalog;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -13,11 +12,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
-import java.net.http.HttpResponse;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,9 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @TestProfile(SwitchboardTestProfile.class)
 class UsageApiTest {
-
-    private static final String BODY = "{\"model\":\"" + TestCatalog.SOLO + "\",\"max_tokens\":50,"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     @TestHTTPResource("/")
     URL root;
@@ -45,21 +39,11 @@ class UsageApiTest {
     @Test
     void aKeySeesItsOwnUsageAndTheMasterKeySeesEveryKeys() {
         String base = root.toString().replaceAll("/$", "");
-        ProxyTestSupport.profile(simulator, "solo-oa", ProxyTestSupport.QUICK);
-        CreatedKey a = service.create("usage-a");
-        CreatedKey b = service.create("usage-b");
-
-        long input = 0;
-        long output = 0;
-        for (int i = 0; i < 3; i++) {
-            JsonNode usage = call(base, a.key()).path("usage");
-            input += usage.path("prompt_tokens").asLong();
-            output += usage.path("completion_tokens").asLong();
-        }
-        call(base, b.key());
-        // generations reach the table with the buffer's next flush
-        ProxyTestSupport.awaitTrue(() -> allTimeRequests(a.key()) == 3 && allTimeRequests(b.key()) == 1,
-                "usage of both keys written");
+        KeyTraffic.TwoKeys traffic = KeyTraffic.twoKeys(base, simulator, service, "usage-a", 3, "usage-b", 1);
+        CreatedKey a = traffic.first();
+        CreatedKey b = traffic.second();
+        long input = traffic.firstInputTokens();
+        long output = traffic.firstOutputTokens();
 
         JsonPath key = given().header("Authorization", "Bearer " + a.key()).get("/api/v1/key")
                 .then().statusCode(200).extract().jsonPath();
@@ -134,17 +118,5 @@ class UsageApiTest {
         assertThat(noKey.getString("error.type")).isEqualTo("authentication_error");
         given().get("/api/v1/key").then().statusCode(401);
         given().header("x-api-key", "sb-not-a-key").get("/api/v1/key").then().statusCode(401);
-    }
-
-    private static JsonNode call(String base, String key) {
-        HttpResponse<String> response = ProxyTestSupport.post(base, "/v1/chat/completions", BODY,
-                Map.of("authorization", "Bearer " + key));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return ProxyTestSupport.json(response);
-    }
-
-    private static long allTimeRequests(String key) {
-        return given().header("x-api-key", key).get("/api/v1/key").then().statusCode(200).extract().jsonPath()
-                .getLong("data.usage.all_time.requests");
     }
 }

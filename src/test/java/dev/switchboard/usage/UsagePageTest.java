@@ -1,8 +1,7 @@
 package dev.switchboard.usage;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.proxy.ProxyTestSupport;
 import dev.switchboard.sim.SimulatorLauncher;
+import dev.switchboard.testing.KeyTraffic;
 import dev.switchboard.testing.SwitchboardTestProfile;
 import dev.switchboard.testing.TestCatalog;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.net.URL;
-import java.net.http.HttpResponse;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -34,9 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestProfile(SwitchboardTestProfile.class)
 class UsagePageTest {
 
-    private static final String BODY = "{\"model\":\"" + TestCatalog.SOLO + "\",\"max_tokens\":50,"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-
     @TestHTTPResource("/")
     URL root;
 
@@ -49,19 +44,11 @@ class UsagePageTest {
     @Test
     void theReportShowsWhatTheProxyLoggedAsAFullPageAndAsAFragment() {
         String base = root.toString().replaceAll("/$", "");
-        ProxyTestSupport.profile(simulator, "solo-oa", ProxyTestSupport.QUICK);
-        CreatedKey a = service.create("page-a");
-        CreatedKey b = service.create("page-b");
-        long input = 0;
-        long output = 0;
-        for (int i = 0; i < 3; i++) {
-            JsonNode usage = call(base, a.key()).path("usage");
-            input += usage.path("prompt_tokens").asLong();
-            output += usage.path("completion_tokens").asLong();
-        }
-        call(base, b.key());
-        ProxyTestSupport.awaitTrue(() -> allTimeRequests(a.key()) == 3 && allTimeRequests(b.key()) == 1,
-                "usage of both keys written");
+        KeyTraffic.TwoKeys traffic = KeyTraffic.twoKeys(base, simulator, service, "page-a", 3, "page-b", 1);
+        CreatedKey a = traffic.first();
+        CreatedKey b = traffic.second();
+        long input = traffic.firstInputTokens();
+        long output = traffic.firstOutputTokens();
         String cost = given().header("x-api-key", a.key()).get("/api/v1/usage?group_by=model").then().statusCode(200)
                 .extract().jsonPath().getString("data[0].cost");
         String session = login();
@@ -192,14 +179,10 @@ class UsagePageTest {
     @Test
     void aKeyHolderLogsInWithTheirKeyAndSeesOnlyTheirOwnUsage() {
         String base = root.toString().replaceAll("/$", "");
-        ProxyTestSupport.profile(simulator, "solo-oa", ProxyTestSupport.QUICK);
-        CreatedKey mine = service.create("holder-mine");
-        CreatedKey theirs = service.create("holder-theirs");
-        call(base, mine.key());
-        call(base, mine.key());
-        call(base, theirs.key());
-        ProxyTestSupport.awaitTrue(() -> allTimeRequests(mine.key()) == 2 && allTimeRequests(theirs.key()) == 1,
-                "usage of both keys written");
+        KeyTraffic.TwoKeys traffic = KeyTraffic.twoKeys(base, simulator, service, "holder-mine", 2,
+                "holder-theirs", 1);
+        CreatedKey mine = traffic.first();
+        CreatedKey theirs = traffic.second();
 
         Document form = Jsoup.parse(given().get("/usage").then().statusCode(200).extract().asString());
         assertThat(form.select("form[method=post][action=/usage/login] input[type=password][name=key]")).hasSize(1);
@@ -260,17 +243,5 @@ class UsagePageTest {
         assertThat(login.statusCode()).isEqualTo(303);
         assertThat(login.header("Location")).endsWith("/admin/usage");
         return login.getCookie(AdminKeysPage.COOKIE);
-    }
-
-    private static JsonNode call(String base, String key) {
-        HttpResponse<String> response = ProxyTestSupport.post(base, "/v1/chat/completions", BODY,
-                Map.of("authorization", "Bearer " + key));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return ProxyTestSupport.json(response);
-    }
-
-    private static long allTimeRequests(String key) {
-        return given().header("x-api-key", key).get("/api/v1/key").then().statusCode(200).extract().jsonPath()
-                .getLong("data.usage.all_time.requests");
     }
 }
