@@ -2,7 +2,6 @@ package dev.switchboard.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.net.URL;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -75,8 +73,7 @@ class EmbeddingsSdkTest {
     @BeforeEach
     void client() {
         base = root.toString().replaceAll("/$", "");
-        openAi = OpenAIOkHttpClient.builder().baseUrl(base + "/v1").apiKey(KEY).maxRetries(0)
-                .timeout(Duration.ofSeconds(30)).build();
+        openAi = ProxyTestSupport.openAiSdk(base, KEY);
         for (String model : List.of("embed-oa", "embed-bk", "embed-fixed")) {
             ProxyTestSupport.profile(simulator, model, QUICK);
         }

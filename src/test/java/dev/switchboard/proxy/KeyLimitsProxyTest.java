@@ -2,7 +2,6 @@ package dev.switchboard.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.switchboard.limits.BudgetPeriod;
@@ -322,8 +321,7 @@ class KeyLimitsProxyTest {
     @Test
     void theOpenAiSdkSeesARateLimitExceptionWithTheHeaders() {
         String key = create("sdk", new KeyLimits(1, 5000, null, null));
-        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(base + "/v1").apiKey(key).maxRetries(0)
-                .timeout(Duration.ofSeconds(30)).build();
+        OpenAIClient client = ProxyTestSupport.openAiSdk(base, key);
         ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(TestCatalog.SOLO)
                 .maxCompletionTokens(50).addUserMessage("hi").build();
         assertThat(client.chat().completions().create(params).choices()).isNotEmpty();

@@ -1,7 +1,6 @@
 package dev.switchboard.proxy;
 
 import com.anthropic.client.AnthropicClient;
-import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.JsonValue;
 import com.anthropic.core.http.HttpResponseFor;
 import com.anthropic.models.messages.MessageCountTokensParams;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URL;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -60,8 +58,7 @@ class ProxyCountTokensTest {
     @BeforeEach
     void client() {
         base = root.toString().replaceAll("/$", "");
-        anthropic = AnthropicOkHttpClient.builder().baseUrl(base).apiKey(KEY).maxRetries(0)
-                .timeout(Duration.ofSeconds(30)).build();
+        anthropic = ProxyTestSupport.anthropicSdk(base, KEY);
         for (String model : List.of("counter-an", "counter-br", "claude-counter-vx", "counter-oa",
                 "gemini-counter-vx")) {
             ProxyTestSupport.profile(simulator, model, QUICK);

@@ -1,7 +1,6 @@
 package dev.switchboard.proxy;
 
 import com.anthropic.client.AnthropicClient;
-import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.http.StreamResponse;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.ContentBlock;
@@ -13,7 +12,6 @@ import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlock;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.models.FunctionDefinition;
@@ -39,7 +37,6 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.net.URL;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,10 +69,8 @@ class ProxySdkTest {
     @BeforeEach
     void clients() {
         String base = root.toString().replaceAll("/$", "");
-        openAi = OpenAIOkHttpClient.builder().baseUrl(base + "/v1").apiKey(KEY).maxRetries(0)
-                .timeout(Duration.ofSeconds(30)).build();
-        anthropic = AnthropicOkHttpClient.builder().baseUrl(base).apiKey(KEY).maxRetries(0)
-                .timeout(Duration.ofSeconds(30)).build();
+        openAi = ProxyTestSupport.openAiSdk(base, KEY);
+        anthropic = ProxyTestSupport.anthropicSdk(base, KEY);
         for (String model : List.of("solo-oa", "spare-an", "tooly-oa", "tooly-an", "trio-oa", "trio-an", "trio-bk")) {
             ProxyTestSupport.profile(simulator, model, QUICK);
         }

@@ -1,7 +1,11 @@
 package dev.switchboard.proxy;
 
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.switchboard.sim.SimCounters;
 import dev.switchboard.sim.SimProfile;
 import dev.switchboard.sim.SimRuntime;
@@ -20,7 +24,8 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * What the proxy tests share: the app's base URL, a plain HTTP client for raw requests, and the in-app simulator's
+ * What the proxy tests share: the app's base URL, a plain HTTP client for raw requests, the official SDKs' clients,
+ * and the in-app simulator's
  * profiles and counters (profiles are keyed by upstream model id, so each route-lab endpoint is tuned on its own).
  */
 public final class ProxyTestSupport {
@@ -83,6 +88,18 @@ public final class ProxyTestSupport {
 
     public static HttpResponse<String> anthropic(String base, String body) {
         return post(base, "/v1/messages", body, Map.of("x-api-key", KEY, "anthropic-version", "2023-06-01"));
+    }
+
+    /** The official OpenAI SDK on the gateway at {@code base}; it retries nothing, so a test sees every answer. */
+    public static OpenAIClient openAiSdk(String base, String key) {
+        return OpenAIOkHttpClient.builder().baseUrl(base + "/v1").apiKey(key).maxRetries(0)
+                .timeout(Duration.ofSeconds(30)).build();
+    }
+
+    /** The official Anthropic SDK on the gateway at {@code base}; it retries nothing, so a test sees every answer. */
+    public static AnthropicClient anthropicSdk(String base, String key) {
+        return AnthropicOkHttpClient.builder().baseUrl(base).apiKey(key).maxRetries(0)
+                .timeout(Duration.ofSeconds(30)).build();
     }
 
     public static JsonNode json(HttpResponse<String> response) {

@@ -1,14 +1,12 @@
 package dev.switchboard.proxy;
 
 import com.anthropic.client.AnthropicClient;
-import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.http.StreamResponse;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -82,10 +80,8 @@ class StreamContinuationTest {
     @BeforeEach
     void setUp() {
         base = root.toString().replaceAll("/$", "");
-        openAi = OpenAIOkHttpClient.builder().baseUrl(base + "/v1").apiKey(KEY).maxRetries(0)
-                .timeout(Duration.ofSeconds(30)).build();
-        anthropic = AnthropicOkHttpClient.builder().baseUrl(base).apiKey(KEY).maxRetries(0)
-                .timeout(Duration.ofSeconds(30)).build();
+        openAi = ProxyTestSupport.openAiSdk(base, KEY);
+        anthropic = ProxyTestSupport.anthropicSdk(base, KEY);
         profiles = new SimProfileOverrides(ProxyTestSupport.sim(simulator).profiles());
         for (String upstream : List.of("relay-oa", "relay-an", "relay-br", "relay-bk", "relay-plain-oa",
                 "relay-plain-bk", "relay-plain-vx")) {

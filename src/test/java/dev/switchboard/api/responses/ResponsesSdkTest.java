@@ -3,7 +3,6 @@ package dev.switchboard.api.responses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.ObjectMappers;
 import com.openai.core.http.HttpResponseFor;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,8 +65,7 @@ class ResponsesSdkTest {
     @BeforeEach
     void client() {
         String base = root.toString().replaceAll("/$", "");
-        openAi = OpenAIOkHttpClient.builder().baseUrl(base + "/v1").apiKey(KEY).maxRetries(0)
-                .timeout(Duration.ofSeconds(30)).build();
+        openAi = ProxyTestSupport.openAiSdk(base, KEY);
         for (String model : List.of("solo-oa", "spare-an", "tooly-oa", "tooly-an")) {
             ProxyTestSupport.profile(simulator, model, QUICK);
         }
