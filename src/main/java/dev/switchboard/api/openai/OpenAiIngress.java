@@ -14,10 +14,8 @@ import dev.switchboard.routing.RoutingRequest;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 import static dev.switchboard.api.openai.JsonFields.absent;
@@ -62,7 +60,7 @@ public final class OpenAiIngress {
     }
 
     private static ProxyRequest read(ObjectNode body) {
-        String model = model(body.get("model"));
+        String model = OpenAiFields.model(body.get("model"));
         OpenAiMessages.Parsed messages = OpenAiMessages.parse(body.get("messages"));
         List<ToolDefinition> tools = tools(body.get("tools"));
         ToolChoice toolChoice = toolChoice(body.get("tool_choice"), bool(body.get("parallel_tool_calls"),
@@ -101,21 +99,9 @@ public final class OpenAiIngress {
                 responseFormat(body.get("response_format")),
                 reasoning(body),
                 string(body.get("user"), "user"),
-                metadata(body.get("metadata")));
+                OpenAiFields.metadata(body.get("metadata")));
         return new ProxyRequest(chat, RoutingRequest.of(model), Boolean.TRUE.equals(stream),
                 Boolean.TRUE.equals(includeUsage), body);
-    }
-
-    private static String model(JsonNode node) {
-        if (absent(node)) {
-            throw ProxyException.invalid("Missing required parameter: 'model'. Name a model as 'vendor/model', "
-                    + "e.g. 'openai/gpt-4.1'.", "model");
-        }
-        String model = string(node, "model");
-        if (model.isBlank()) {
-            throw invalid("model", "must not be empty. Name a model as 'vendor/model', e.g. 'openai/gpt-4.1'.");
-        }
-        return model.strip();
     }
 
     private static Integer positive(JsonNode node, String param) {
@@ -187,14 +173,8 @@ public final class OpenAiIngress {
         if (absent(node)) {
             choice = new ToolChoice.Auto(parallel);
         } else if (node.isTextual()) {
-            choice = switch (node.textValue()) {
-                case "auto" -> new ToolChoice.Auto(parallel);
-                case "none" -> new ToolChoice.None();
-                case "required" -> new ToolChoice.Required(parallel);
-                default -> throw invalid("tool_choice", "unknown value '" + node.textValue() + "'. Supported "
-                        + "values are: 'auto', 'none', 'required' or {\"type\": \"function\", \"function\": "
-                        + "{\"name\": \"...\"}}.");
-            };
+            choice = OpenAiFields.toolChoiceKeyword(node.textValue(), parallel,
+                    "{\"type\": \"function\", \"function\": {\"name\": \"...\"}}");
         } else if (node.isObject()) {
             String type = requiredString(node.get("type"), "tool_choice.type");
             if (!type.equals("function")) {
@@ -204,23 +184,11 @@ public final class OpenAiIngress {
                 throw missing("tool_choice.function");
             }
             ObjectNode function = object(node.get("function"), "tool_choice.function");
-            String name = requiredString(function.get("name"), "tool_choice.function.name");
-            if (tools.stream().noneMatch(t -> t.name().equals(name))) {
-                throw invalid("tool_choice.function.name", "no tool named '" + name + "' is declared in 'tools'"
-                        + (tools.isEmpty() ? "." : "; declared: " + String.join(", ",
-                        tools.stream().map(ToolDefinition::name).toList()) + "."));
-            }
-            choice = new ToolChoice.Named(name);
+            choice = OpenAiFields.namedToolChoice(function.get("name"), "tool_choice.function.name", tools);
         } else {
             throw wrongType("tool_choice", "a string or an object", node);
         }
-        if (tools.isEmpty()) {
-            if (choice instanceof ToolChoice.Required) {
-                throw invalid("tool_choice", "'required' needs at least one tool in 'tools'.");
-            }
-            return null;
-        }
-        return choice;
+        return OpenAiFields.forTools(choice, tools);
     }
 
     private static ResponseFormat responseFormat(JsonNode node) {
@@ -303,22 +271,5 @@ public final class OpenAiIngress {
             default -> throw invalid(param, "unknown value '" + value + "'. Supported values are: 'minimal', 'low', "
                     + "'medium' and 'high'.");
         };
-    }
-
-    private static Map<String, String> metadata(JsonNode node) {
-        ObjectNode metadata = object(node, "metadata");
-        if (metadata == null) {
-            return Map.of();
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : metadata.properties()) {
-            String param = "metadata." + entry.getKey();
-            JsonNode value = entry.getValue();
-            if (!value.isTextual()) {
-                throw wrongType(param, "a string (metadata maps strings to strings)", value);
-            }
-            out.put(entry.getKey(), value.textValue());
-        }
-        return out;
     }
 }

@@ -10,15 +10,14 @@ import dev.switchboard.llm.ReasoningOptions;
 import dev.switchboard.llm.ResponseFormat;
 import dev.switchboard.llm.ToolChoice;
 import dev.switchboard.api.openai.FunctionTools;
+import dev.switchboard.api.openai.OpenAiFields;
 import dev.switchboard.llm.ToolDefinition;
 import dev.switchboard.routing.RoutingRequest;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 import static dev.switchboard.api.openai.JsonFields.absent;
@@ -68,7 +67,7 @@ public final class ResponsesIngress {
     }
 
     private static ProxyRequest read(ObjectNode body) {
-        String model = model(body.get("model"));
+        String model = OpenAiFields.model(body.get("model"));
         stateless(body);
         List<ToolDefinition> tools = tools(body.get("tools"));
         ToolChoice toolChoice = toolChoice(body.get("tool_choice"),
@@ -105,20 +104,8 @@ public final class ResponsesIngress {
                 textFormat(body.get("text")),
                 reasoning(body.get("reasoning")),
                 string(body.get("user"), "user"),
-                metadata(body.get("metadata")));
+                OpenAiFields.metadata(body.get("metadata")));
         return new ProxyRequest(chat, RoutingRequest.of(model), Boolean.TRUE.equals(stream), true, body);
-    }
-
-    private static String model(JsonNode node) {
-        if (absent(node)) {
-            throw ProxyException.invalid("Missing required parameter: 'model'. Name a model as 'vendor/model', "
-                    + "e.g. 'openai/gpt-4.1'.", "model");
-        }
-        String model = string(node, "model");
-        if (model.isBlank()) {
-            throw invalid("model", "must not be empty. Name a model as 'vendor/model', e.g. 'openai/gpt-4.1'.");
-        }
-        return model.strip();
     }
 
     /** What only a server that stores responses could do: refused, never silently ignored. */
@@ -188,36 +175,19 @@ public final class ResponsesIngress {
         if (absent(node)) {
             choice = new ToolChoice.Auto(parallel);
         } else if (node.isTextual()) {
-            choice = switch (node.textValue()) {
-                case "auto" -> new ToolChoice.Auto(parallel);
-                case "none" -> new ToolChoice.None();
-                case "required" -> new ToolChoice.Required(parallel);
-                default -> throw invalid("tool_choice", "unknown value '" + node.textValue() + "'. Supported "
-                        + "values are: 'auto', 'none', 'required' or {\"type\": \"function\", \"name\": \"...\"}.");
-            };
+            choice = OpenAiFields.toolChoiceKeyword(node.textValue(), parallel,
+                    "{\"type\": \"function\", \"name\": \"...\"}");
         } else if (node.isObject()) {
             String type = requiredString(node.get("type"), "tool_choice.type");
             if (!type.equals("function")) {
                 throw invalid("tool_choice.type", "only 'function' is supported by this gateway, but got '" + type
                         + "'.");
             }
-            String name = requiredString(node.get("name"), "tool_choice.name");
-            if (tools.stream().noneMatch(t -> t.name().equals(name))) {
-                throw invalid("tool_choice.name", "no tool named '" + name + "' is declared in 'tools'"
-                        + (tools.isEmpty() ? "." : "; declared: " + String.join(", ",
-                        tools.stream().map(ToolDefinition::name).toList()) + "."));
-            }
-            choice = new ToolChoice.Named(name);
+            choice = OpenAiFields.namedToolChoice(node.get("name"), "tool_choice.name", tools);
         } else {
             throw wrongType("tool_choice", "a string or an object", node);
         }
-        if (tools.isEmpty()) {
-            if (choice instanceof ToolChoice.Required) {
-                throw invalid("tool_choice", "'required' needs at least one tool in 'tools'.");
-            }
-            return null;
-        }
-        return choice;
+        return OpenAiFields.forTools(choice, tools);
     }
 
     /** {@code text.format}: flattened too, {@code {"type": "json_schema", "name", "schema", "strict"}}. */
@@ -305,21 +275,5 @@ public final class ResponsesIngress {
         }
         throw invalid("truncation", "unknown value '" + truncation + "'. Supported values are: 'auto' and "
                 + "'disabled'.");
-    }
-
-    private static Map<String, String> metadata(JsonNode node) {
-        ObjectNode metadata = object(node, "metadata");
-        if (metadata == null) {
-            return Map.of();
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : metadata.properties()) {
-            JsonNode value = entry.getValue();
-            if (!value.isTextual()) {
-                throw wrongType("metadata." + entry.getKey(), "a string (metadata maps strings to strings)", value);
-            }
-            out.put(entry.getKey(), value.textValue());
-        }
-        return out;
     }
 }
