@@ -48,6 +48,11 @@ final class AppProcess implements AutoCloseable {
                 "-Dquarkus.datasource.username=postgres",
                 "-Dquarkus.datasource.password=",
                 "-Dswitchboard.auth.master-key=" + MASTER_KEY));
+        // the production warm-up runs, but briefly: these tests are about outages and replicas, not the JIT, and a
+        // full warm-up (up to 20 s) per start would be most of their time
+        if (!settings.containsKey("switchboard.warmup.max-seconds")) {
+            command.add("-Dswitchboard.warmup.max-seconds=2");
+        }
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-Dquarkus.http.port=" + port);
         command.addAll(List.of("-jar", System.getProperty("app.jar", "target/quarkus-app/quarkus-run.jar")));
