@@ -41,6 +41,7 @@ import dev.switchboard.usage.AttemptRecord;
 import dev.switchboard.usage.Cost;
 import dev.switchboard.usage.GenerationRecord;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -54,6 +55,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -307,8 +309,7 @@ final class ProxyExchange {
             attempt.writer = dialect.passThroughWriter(served(attempt, null), endpoint.upstreamId(),
                     usage -> Cost.of(endpoint.pricing(), usage));
             if (request.stream()) {
-                attempt.upstream = pass.passThroughStream(target, passBody, callOptions).emitOn(onContext).subscribe()
-                        .with(
+                attempt.upstream = readOnContext(pass.passThroughStream(target, passBody, callOptions),
                         event -> onRawEvent(attempt, event), failure -> onStreamFailure(attempt, failure),
                         () -> onStreamEnd(attempt));
             } else {
@@ -326,13 +327,20 @@ final class ProxyExchange {
             callOptions = callOptions.withAssistantPrefill();
         }
         if (request.stream()) {
-            attempt.upstream = adapter.stream(target, chat, callOptions).emitOn(onContext).subscribe().with(
+            attempt.upstream = readOnContext(adapter.stream(target, chat, callOptions),
                     event -> onEvent(attempt, event), failure -> onStreamFailure(attempt, failure),
                     () -> onStreamEnd(attempt));
         } else {
             attempt.upstream = adapter.chat(target, chat, callOptions).emitOn(onContext).subscribe().with(
                     answer -> onAnswer(attempt, answer, null), failure -> attemptFailed(attempt, classify(failure)));
         }
+    }
+
+    private <T> Cancellable readOnContext(Multi<T> stream, Consumer<T> onItem, Consumer<Throwable> onFailure,
+                                          Runnable onEnd) {
+        OnRequestContext<T> reader = new OnRequestContext<>(context, onItem, onFailure, onEnd);
+        stream.subscribe().withSubscriber(reader);
+        return reader;
     }
 
     /**

@@ -10,9 +10,8 @@ import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
 import dev.switchboard.providers.CallTimers;
-import dev.switchboard.providers.ChatEventBatches;
+import dev.switchboard.providers.ChunkEvents;
 import dev.switchboard.providers.PassThrough;
-import dev.switchboard.providers.PassThroughBatches;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.providers.StreamDeadlines;
@@ -127,27 +126,12 @@ public class AnthropicAdapter implements ProviderAdapter, PassThrough {
         AnthropicStreamMapper mapper = new AnthropicStreamMapper(key);
         List<ChatEvent> ready = new ArrayList<>();
         SseParser parser = new SseParser(event -> ready.addAll(mapper.onEvent(event)));
-        return response.chunks()
-                .onItem().transformToMultiAndConcatenate(chunk -> {
-                    try {
-                        parser.feed(chunk.getBytes());
-                        return Multi.createFrom().iterable(ChatEventBatches.drain(ready));
-                    } catch (UpstreamError e) {
-                        // the events before the failure in this chunk still go out, then the failure
-                        return ChatEventBatches.thenFail(ChatEventBatches.drain(ready), e);
-                    }
-                })
-                .onCompletion().switchTo(() -> {
-                    try {
-                        if (!mapper.isDone()) {
-                            endOfStream(parser);
-                        }
-                        mapper.finish();
-                        return Multi.createFrom().iterable(ChatEventBatches.drain(ready));
-                    } catch (UpstreamError e) {
-                        return ChatEventBatches.thenFail(ChatEventBatches.drain(ready), e);
-                    }
-                });
+        return ChunkEvents.of(response.chunks(), ready, chunk -> parser.feed(chunk.getBytes()), () -> {
+            if (!mapper.isDone()) {
+                endOfStream(parser);
+            }
+            mapper.finish();
+        });
     }
 
     /** A last event without its blank line is taken; one cut short means the stream was cut short. */
@@ -271,15 +255,12 @@ public class AnthropicAdapter implements ProviderAdapter, PassThrough {
         AnthropicStreamMapper mapper = new AnthropicStreamMapper(key);
         List<Event> out = new ArrayList<>();
         SseParser parser = new SseParser(event -> out.add(new Event(event, mapper.onEvent(event))));
-        return response.chunks()
-                .onItem().transformToMultiAndConcatenate(chunk -> PassThroughBatches.run(out,
-                        () -> parser.feed(chunk.getBytes())))
-                .onCompletion().switchTo(() -> PassThroughBatches.run(out, () -> {
-                    if (!mapper.isDone()) {
-                        endOfStream(parser);
-                    }
-                    mapper.finish();
-                }));
+        return ChunkEvents.of(response.chunks(), out, chunk -> parser.feed(chunk.getBytes()), () -> {
+            if (!mapper.isDone()) {
+                endOfStream(parser);
+            }
+            mapper.finish();
+        });
     }
 
     UpstreamRequest upstreamRequest(UpstreamTarget target, byte[] body, boolean stream) {

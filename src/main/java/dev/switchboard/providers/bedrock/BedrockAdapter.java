@@ -8,6 +8,7 @@ import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
 import dev.switchboard.providers.CallTimers;
+import dev.switchboard.providers.ChunkEvents;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.providers.ProviderSettings;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -204,20 +204,9 @@ public class BedrockAdapter implements ProviderAdapter {
             });
         }
         ConverseStreamMapper mapper = new ConverseStreamMapper(response.header("x-amzn-RequestId"), model, secrets);
-        return response.chunks()
-                .onItem().transformToMultiAndConcatenate(chunk -> step(out -> mapper.feed(chunk.getBytes(), out)))
-                .onCompletion().switchTo(() -> step(mapper::end));
-    }
-
-    /** Runs one mapping step: the events it made, then its failure if it failed. */
-    private static Multi<ChatEvent> step(Consumer<Consumer<ChatEvent>> work) {
         List<ChatEvent> out = new ArrayList<>();
-        try {
-            work.accept(out::add);
-            return Multi.createFrom().iterable(out);
-        } catch (UpstreamError e) {
-            return Multi.createFrom().iterable(out).onCompletion().failWith(e);
-        }
+        return ChunkEvents.of(response.chunks(), out, chunk -> mapper.feed(chunk.getBytes(), out::add),
+                () -> mapper.end(out::add));
     }
 
     /** The signed (or bearer-authorised) request; fails with AUTHENTICATION when the provider has no credentials. */

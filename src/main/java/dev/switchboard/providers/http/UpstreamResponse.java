@@ -57,9 +57,7 @@ public final class UpstreamResponse {
         }
         // the client's idle timeout does not cover a body that stalls after the head: bound every gap here, the
         // cancellation resetting the request so that the stalled connection is not handed back to the pool
-        return body.ifNoItem().after(idle).on(CallTimers.scheduler())
-                .failWith(() -> UpstreamError.of(UpstreamErrorKind.TIMEOUT,
-                        "The provider sent nothing for " + idle.toMillis() + " ms"));
+        return IdleDeadline.apply(body, idle, CallTimers.scheduler());
     }
 
     /**

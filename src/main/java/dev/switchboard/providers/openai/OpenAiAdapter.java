@@ -13,7 +13,7 @@ import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
 import dev.switchboard.providers.CallTimers;
 import dev.switchboard.providers.PassThrough;
-import dev.switchboard.providers.PassThroughBatches;
+import dev.switchboard.providers.ChunkEvents;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderKind;
 import dev.switchboard.providers.StreamDeadlines;
@@ -180,30 +180,11 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
         OpenAiStreamMapper mapper = new OpenAiStreamMapper(secrets);
         List<ChatEvent> out = new ArrayList<>();
         SseParser parser = new SseParser(event -> out.addAll(mapper.onEvent(event)));
-        return response.chunks()
-                .onItem().transformToMultiAndConcatenate(chunk -> mapped(out, () -> parser.feed(chunk.getBytes())))
-                // after [DONE] the answer is complete: a connection that then breaks or stalls takes nothing away
-                .onFailure(f -> mapper.isDone()).recoverWithCompletion()
-                .onCompletion().switchTo(() -> mapped(out, () -> {
-                    parser.end();
-                    out.addAll(mapper.onEnd());
-                }));
-    }
-
-    /**
-     * The events that {@code step} maps, in order; when it fails part-way, the events mapped before the failure
-     * still go out first (a text delta and an error object can share one network read).
-     */
-    private static Multi<ChatEvent> mapped(List<ChatEvent> out, Runnable step) {
-        out.clear();
-        try {
-            step.run();
-        } catch (UpstreamError e) {
-            List<ChatEvent> before = List.copyOf(out);
-            return before.isEmpty() ? Multi.createFrom().failure(e) : Multi.createBy().concatenating()
-                    .streams(Multi.createFrom().iterable(before), Multi.createFrom().failure(e));
-        }
-        return Multi.createFrom().iterable(List.copyOf(out));
+        // after [DONE] the answer is complete: a connection that then breaks or stalls takes nothing away
+        return ChunkEvents.of(response.chunks(), out, chunk -> parser.feed(chunk.getBytes()), () -> {
+            parser.end();
+            out.addAll(mapper.onEnd());
+        }, failure -> mapper.isDone());
     }
 
     UpstreamRequest request(UpstreamTarget target, ChatRequest request, boolean stream) {
@@ -306,17 +287,14 @@ public class OpenAiAdapter implements ProviderAdapter, PassThrough {
         OpenAiStreamMapper mapper = new OpenAiStreamMapper(secrets);
         List<Event> out = new ArrayList<>();
         SseParser parser = new SseParser(event -> out.add(new Event(event, mapper.onEvent(event))));
-        return response.chunks()
-                .onItem().transformToMultiAndConcatenate(chunk -> PassThroughBatches.run(out,
-                        () -> parser.feed(chunk.getBytes())))
-                .onFailure(f -> mapper.isDone()).recoverWithCompletion()
-                .onCompletion().switchTo(() -> PassThroughBatches.run(out, () -> {
-                    parser.end();
-                    List<ChatEvent> last = mapper.onEnd();
-                    if (!last.isEmpty()) {
-                        out.add(new Event(null, last));
-                    }
-                }));
+        // after [DONE] the answer is complete: a connection that then breaks or stalls takes nothing away
+        return ChunkEvents.of(response.chunks(), out, chunk -> parser.feed(chunk.getBytes()), () -> {
+            parser.end();
+            List<ChatEvent> last = mapper.onEnd();
+            if (!last.isEmpty()) {
+                out.add(new Event(null, last));
+            }
+        }, failure -> mapper.isDone());
     }
 
     /**

@@ -10,7 +10,7 @@ import dev.switchboard.llm.UpstreamError;
 import dev.switchboard.llm.UpstreamErrorKind;
 import dev.switchboard.providers.CallOptions;
 import dev.switchboard.providers.CallTimers;
-import dev.switchboard.providers.ChatEventBatches;
+import dev.switchboard.providers.ChunkEvents;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.anthropic.AnthropicAdapter;
 import dev.switchboard.providers.ProviderKind;
@@ -228,34 +228,18 @@ public class VertexAdapter implements ProviderAdapter {
                     return Multi.createFrom().failure(GeminiErrors.malformed("The provider answered a streaming "
                             + "request with " + contentType + " that is not JSON", text, auth.secrets()));
                 } catch (UpstreamError e) {
-                    return ChatEventBatches.thenFail(out, e);
+                    return Multi.createFrom().iterable(out).onCompletion().failWith(e);
                 }
                 return Multi.createFrom().iterable(out);
             });
         }
         List<ChatEvent> ready = new ArrayList<>();
         SseParser parser = new SseParser(event -> ready.addAll(mapper.onEvent(event)));
-        return response.chunks()
-                .onItem().transformToMultiAndConcatenate(chunk -> {
-                    try {
-                        parser.feed(chunk.getBytes());
-                        return Multi.createFrom().iterable(ChatEventBatches.drain(ready));
-                    } catch (UpstreamError e) {
-                        // the events before the failure in this chunk still go out, then the failure
-                        return ChatEventBatches.thenFail(ChatEventBatches.drain(ready), e);
-                    }
-                })
-                // after the finish reason the answer is complete: a connection that then breaks takes nothing away
-                .onFailure(f -> mapper.isDone()).recoverWithCompletion()
-                .onCompletion().switchTo(() -> {
-                    try {
-                        parser.end();
-                        ready.addAll(mapper.onEnd());
-                        return Multi.createFrom().iterable(ChatEventBatches.drain(ready));
-                    } catch (UpstreamError e) {
-                        return ChatEventBatches.thenFail(ChatEventBatches.drain(ready), e);
-                    }
-                });
+        // after the finish reason the answer is complete: a connection that then breaks takes nothing away
+        return ChunkEvents.of(response.chunks(), ready, chunk -> parser.feed(chunk.getBytes()), () -> {
+            parser.end();
+            ready.addAll(mapper.onEnd());
+        }, failure -> mapper.isDone());
     }
 
     private UpstreamError failure(UpstreamResponse response, String body, Auth auth) {
