@@ -122,6 +122,9 @@ final class ProxyExchange {
     private boolean committed;
     private StreamEncoder encoder;
     private long lastWriteNanos;
+    /** Writes of the stream events handled in one go, sent as one write at the end (see {@link OnRequestContext}). */
+    private Buffer batched;
+    private int batchDepth;
     private long keepAliveTimer = -1;
 
     /** One try at one candidate. */
@@ -338,7 +341,8 @@ final class ProxyExchange {
 
     private <T> Cancellable readOnContext(Multi<T> stream, Consumer<T> onItem, Consumer<Throwable> onFailure,
                                           Runnable onEnd) {
-        OnRequestContext<T> reader = new OnRequestContext<>(context, onItem, onFailure, onEnd);
+        OnRequestContext<T> reader = new OnRequestContext<>(context, onItem, onFailure, onEnd, this::batchStarts,
+                this::batchEnds);
         stream.subscribe().withSubscriber(reader);
         return reader;
     }
@@ -594,7 +598,7 @@ final class ProxyExchange {
         StreamEncoder errors = encoder != null ? encoder : dialect.streamEncoder(served(attempt, null),
                 excludeReasoning);
         write(errors.error(midStream));
-        response.end();
+        endResponse();
         logGeneration(attempt, "error", 502, cost(attempt), RequestOutcome.UPSTREAM_ERROR, midStream);
     }
 
@@ -615,14 +619,14 @@ final class ProxyExchange {
             Usage usage = continuation.totalUsage(attempt.usage);
             BigDecimal total = continuation.totalCost(cost);
             write(encoder.end(usage, total, continuation.mark(attempt.endpoint().provider().slug())));
-            response.end();
+            endResponse();
             logGeneration(head, attempt, usage, true, "ok", 200, total, RequestOutcome.SUCCESS, null);
             return;
         }
         if (attempt.writer == null) {
             write(encoder.end(attempt.usage == null ? Usage.NONE : attempt.usage, cost));
         }
-        response.end();
+        endResponse();
         logGeneration(attempt, "ok", 200, cost, RequestOutcome.SUCCESS, null);
     }
 
@@ -655,7 +659,7 @@ final class ProxyExchange {
         finished = true;
         stopKeepAlive();
         write(encoder.error(midStream));
-        response.end();
+        endResponse();
         Attempt served = head != null ? head : failed;
         Attempt last = failed != null ? failed : current;
         Usage usage = continuation.resuming() ? continuation.totalUsage(failed == null ? null : failed.usage)
@@ -733,7 +737,7 @@ final class ProxyExchange {
             StreamEncoder late = encoder != null ? encoder : dialect.streamEncoder(served(null, null),
                     excludeReasoning);
             write(late.error(error));
-            response.end();
+            endResponse();
         } else {
             ProxyResponses.error(response, dialect, error, outcome.retryAfter(), generationId);
         }
@@ -767,7 +771,7 @@ final class ProxyExchange {
             StreamEncoder late = encoder != null ? encoder : dialect.streamEncoder(served(attempt, null),
                     excludeReasoning);
             write(late.error(error));
-            response.end();
+            endResponse();
         } else {
             ProxyResponses.error(response, dialect, error, Duration.ofSeconds(1), generationId);
         }
@@ -910,7 +914,38 @@ final class ProxyExchange {
             return;
         }
         lastWriteNanos = System.nanoTime();
-        response.write(Buffer.buffer(bytes));
+        if (batchDepth > 0) {
+            if (batched == null) {
+                batched = Buffer.buffer(Math.max(1024, 2 * bytes.length));
+            }
+            batched.appendBytes(bytes);
+        } else {
+            response.write(Buffer.buffer(bytes));
+        }
+    }
+
+    /** A stream reader begins handling what came in this round: writes wait for {@link #batchEnds()}. */
+    private void batchStarts() {
+        batchDepth++;
+    }
+
+    private void batchEnds() {
+        if (--batchDepth == 0 && batched != null) {
+            Buffer out = batched;
+            batched = null;
+            response.write(out);
+        }
+    }
+
+    /** Ends the response, with what a batch still holds. */
+    private void endResponse() {
+        Buffer out = batched;
+        batched = null;
+        if (out != null) {
+            response.end(out);
+        } else {
+            response.end();
+        }
     }
 
     private static UpstreamError classify(Throwable failure) {
